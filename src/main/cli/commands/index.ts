@@ -1,0 +1,12 @@
+/**
+ * Every `desa` command, in the order `desa --help` lists them. To add one: write
+ * commands/<name>.ts exporting `defineCommand({...})` as default, and add it here.
+ */
+import type { CliCommand } from '../registry';
+import info from './info';
+import ingest from './ingest';
+import read from './read';
+import serve from './serve';
+import status from './status';
+
+export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve];

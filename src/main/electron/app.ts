@@ -1,0 +1,69 @@
+/**
+ * The Electron host: one window showing the renderer, talking to the services over IPC.
+ * This folder is the only place in src/main that imports 'electron'.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, shell } from 'electron';
+import { createServices, type DesaServices } from '../services/index';
+import { registerIpc } from './ipc';
+
+/** Set by `electron-vite dev` to the renderer's dev server; absent in a built app. */
+const DEV_RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
+
+function rendererIndex(): string {
+  return join(app.getAppPath(), 'out/renderer/index.html');
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'DESA Studio',
+    show: false,
+    webPreferences: {
+      preload: join(app.getAppPath(), 'out/preload/index.mjs'),
+      contextIsolation: true,
+      // An ESM preload (index.mjs) cannot run in Electron's sandbox; isolation still holds.
+      sandbox: false,
+      nodeIntegration: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // Links to the web open in the user's browser, never inside the app.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:/.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOwnUrl(url)) event.preventDefault();
+  });
+  if (DEV_RENDERER_URL) void window.loadURL(DEV_RENDERER_URL);
+  else void window.loadFile(rendererIndex());
+  return window;
+}
+
+function isOwnUrl(url: string): boolean {
+  if (DEV_RENDERER_URL && url.startsWith(DEV_RENDERER_URL)) return true;
+  return url.startsWith(pathToFileURL(join(app.getAppPath(), 'out/renderer')).href);
+}
+
+/** Starts the desktop app: services, IPC, the main window. */
+export async function startElectronApp(): Promise<void> {
+  const projectArg = process.argv.find((a) => a.startsWith('--project='));
+  let services: DesaServices | null = null;
+  await app.whenReady();
+  services = await createServices({ backend: 'electron', projectDir: projectArg?.slice('--project='.length) });
+  const unregister = registerIpc(services, isOwnUrl);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    unregister();
+    void services?.close();
+  });
+}

@@ -1,0 +1,7 @@
+/** Electron main-process entry (package.json "main" → out/main/index.js). */
+import { startElectronApp } from './electron/app';
+
+startElectronApp().catch((err: unknown) => {
+  console.error('DESA Studio failed to start:', err);
+  process.exit(1);
+});

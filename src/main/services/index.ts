@@ -1,0 +1,175 @@
+/**
+ * DESA Studio's services: the contract of src/shared/contract.ts implemented by composing the core
+ * (fits, survey, store, ingest, jobs). Hosts (Electron, the headless server, the CLI) call only this.
+ *
+ * Usage:
+ *   const services = createServices({ backend: 'server', projectDir });
+ *   const status = await services.call('project.status', {});
+ *   services.on('job.progress', (p) => ...);
+ */
+import {
+  ContractError,
+  isMethodName,
+  type AppInfo,
+  type Backend,
+  type EventName,
+  type Events,
+  type JobDoneEvent,
+  type MethodName,
+  type Params,
+  type Result,
+} from '../../shared/contract';
+import { jsonify, toErrorJson, type EventMessage, type RpcRequest, type RpcResponse } from '../../shared/rpc';
+import { JobRegistry } from '../jobs/registry';
+import { toContractError } from './errors';
+import { fitsInfo } from './fits-service';
+import { paramsObject, requireString, requireStringArray } from './params';
+import { ProjectSession } from './project-service';
+import { readSurvey } from './survey-service';
+import { APP_VERSION } from './version';
+
+export interface ServiceOptions {
+  /** Which host runs the services (shown in the GUI header). */
+  backend: Backend;
+  /** A project to open at start-up (created when missing). */
+  projectDir?: string;
+}
+
+type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;
+type Handlers = { [M in MethodName]: Handler<M> };
+type Listener = (message: EventMessage) => void;
+
+/** What transports need: untrusted requests in, responses and events out. */
+export interface ServiceHost {
+  dispatch(request: RpcRequest): Promise<RpcResponse>;
+  subscribe(listener: Listener): () => void;
+}
+
+export class DesaServices implements ServiceHost {
+  readonly jobs = new JobRegistry();
+  readonly project = new ProjectSession(this.jobs);
+  private readonly listeners = new Set<Listener>();
+  private readonly results = new Map<string, unknown>();
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.jobs.subscribe((event) => {
+      if (event.type === 'progress') this.emit('job.progress', event.progress);
+    });
+    this.handlers = {
+      'app.info': async () => this.appInfo(),
+      'fits.info': async (p) => fitsInfo(requireString('fits.info', p, 'path')),
+      'survey.read': async (p) => readSurvey(requireString('survey.read', p, 'path')),
+      'project.open': async (p) => jsonify(await this.project.open(requireString('project.open', p, 'dir'))),
+      'project.create': async (p) => jsonify(await this.project.create(requireString('project.create', p, 'dir'))),
+      'project.status': async () => jsonify(await this.project.status()),
+      'ingest.start': async (p) => this.startIngest(requireStringArray('ingest.start', p, 'dirs')),
+      'jobs.list': async () => this.jobs.list(),
+      'jobs.result': async (p) => this.jobResult(requireString('jobs.result', p, 'jobId')),
+      'jobs.cancel': async (p) => ({ cancelled: this.jobs.cancel(requireString('jobs.cancel', p, 'jobId')) }),
+    } as Handlers;
+  }
+
+  /** Opens the start-up project, if one was given. */
+  async init(): Promise<void> {
+    if (this.options.projectDir) await this.project.create(this.options.projectDir);
+  }
+
+  /** Calls a method; rejects with a ContractError. */
+  async call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    if (!isMethodName(method)) throw new ContractError('bad-request', `unknown method '${String(method)}'`);
+    paramsObject(method, params);
+    try {
+      return await (this.handlers[method] as Handler<M>)(params);
+    } catch (err) {
+      throw toContractError(err);
+    }
+  }
+
+  /** Calls a method named by untrusted input and never throws (for transports). */
+  async dispatch(request: RpcRequest): Promise<RpcResponse> {
+    try {
+      const method = request?.method;
+      if (!isMethodName(method)) throw new ContractError('bad-request', `unknown method '${String(method)}'`);
+      const result = await this.call(method, (request.params ?? {}) as Params<typeof method>);
+      return { ok: true, result };
+    } catch (err) {
+      return { ok: false, error: toErrorJson(err) };
+    }
+  }
+
+  /** Listens to one event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    return this.subscribe((message) => {
+      if (message.event === event) listener(message.payload as Events[E]);
+    });
+  }
+
+  /** Listens to every event (transports forward them as they are). */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cancels running jobs and waits for them to stop. */
+  async close(): Promise<void> {
+    for (const job of this.jobs.list()) if (job.state === 'running') this.jobs.cancel(job.jobId, 'host shutting down');
+    await Promise.all([...this.pending]);
+  }
+
+  private readonly pending = new Set<Promise<unknown>>();
+
+  private appInfo(): AppInfo {
+    return { name: 'DESA Studio', version: APP_VERSION, backend: this.options.backend, projectDir: this.project.dir };
+  }
+
+  private startIngest(dirs: string[]): { jobId: string } {
+    const { jobId, result } = this.project.startIngest(dirs);
+    this.trackJob(jobId, result);
+    return { jobId };
+  }
+
+  /** Records a job's result and announces `job.done` once it settles. */
+  private trackJob(jobId: string, result: Promise<unknown>): void {
+    const settled = result.then(
+      (value) => {
+        this.results.set(jobId, jsonify(value));
+        this.emitDone(jobId, this.results.get(jobId));
+      },
+      () => this.emitDone(jobId, null),
+    );
+    this.pending.add(settled);
+    void settled.finally(() => this.pending.delete(settled));
+  }
+
+  private emitDone(jobId: string, result: unknown): void {
+    const job = this.jobs.get(jobId);
+    if (!job || job.state === 'running') return;
+    const done: JobDoneEvent = { jobId, kind: job.kind, state: job.state, error: job.error, result };
+    this.emit('job.done', done);
+  }
+
+  private jobResult(jobId: string): { summary: ReturnType<JobRegistry['list']>[number]; result: unknown } {
+    const summary = this.jobs.get(jobId);
+    if (!summary) throw new ContractError('unknown-job', `no job with id ${jobId}`);
+    return { summary, result: this.results.get(jobId) ?? null };
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    const message = { event, payload } as EventMessage;
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch {
+        // One broken subscriber (a closed socket) must not starve the others.
+      }
+    }
+  }
+}
+
+/** Creates the services and opens the start-up project. */
+export async function createServices(options: ServiceOptions): Promise<DesaServices> {
+  const services = new DesaServices(options);
+  await services.init();
+  return services;
+}

@@ -1,0 +1,32 @@
+/**
+ * Checks the params of an incoming request. Transports hand us untrusted JSON, so every handler
+ * validates its params here before touching the core; the error names the method and the field.
+ */
+import { ContractError } from '../../shared/contract';
+
+/** The params object itself (absent params count as `{}`). */
+export function paramsObject(method: string, params: unknown): Record<string, unknown> {
+  if (params === undefined || params === null) return {};
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw new ContractError('bad-request', `${method}: params must be an object`);
+  }
+  return params as Record<string, unknown>;
+}
+
+/** A required non-empty string field. */
+export function requireString(method: string, params: unknown, field: string): string {
+  const value = paramsObject(method, params)[field];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ContractError('bad-request', `${method}: '${field}' must be a non-empty string`);
+  }
+  return value;
+}
+
+/** A required non-empty array of non-empty strings. */
+export function requireStringArray(method: string, params: unknown, field: string): string[] {
+  const value = paramsObject(method, params)[field];
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) {
+    throw new ContractError('bad-request', `${method}: '${field}' must be a non-empty array of paths`);
+  }
+  return value as string[];
+}
