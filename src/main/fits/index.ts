@@ -1,0 +1,6 @@
+/**
+ * The FITS module: read (lazily, plain or gzip) and write FITS files, and describe them
+ * like astropy's fitsinfo. Other code imports from here only.
+ */
+export * from './types.js';
+export { openFits, openFitsBuffer, type OpenedFitsFile } from './open.js';
