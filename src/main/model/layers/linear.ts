@@ -1,0 +1,44 @@
+/** nn.Linear with PyTorch's weight layout (out, in): y = x·Wᵀ + b. */
+import { tf } from '../tf';
+import type { Tensor, Variable } from '../tf';
+import { Module, uniformFanIn } from '../params';
+
+export class Linear extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
+    super();
+    this.weight = this.param('weight', uniformFanIn([outFeatures, inFeatures], inFeatures));
+    this.bias = opts.bias ?? true ? this.param('bias', uniformFanIn([outFeatures], inFeatures)) : null;
+  }
+
+  /** x: (..., in) → (..., out). */
+  forward(x: Tensor): Tensor {
+    return tf.tidy(() => {
+      const lead = x.shape.slice(0, -1);
+      const last = x.shape[x.shape.length - 1];
+      if (last !== this.inFeatures) {
+        throw new Error(`Linear(${this.inFeatures}→${this.outFeatures}): input last dimension is ${last}`);
+      }
+      const x2 = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
+      let y: Tensor = tf.matMul(x2 as tf.Tensor2D, this.weight as Tensor as tf.Tensor2D, false, true);
+      if (this.bias) y = tf.add(y, this.bias);
+      return x.rank === 2 ? y : tf.reshape(y, [...lead, this.outFeatures]);
+    });
+  }
+}
+
+/**
+ * The Conformer code's `Linear` wrapper: an nn.Linear stored one level deeper (`<name>.linear.weight`).
+ */
+export class WrappedLinear extends Module {
+  readonly linear: Linear;
+  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } = {}) {
+    super();
+    this.linear = this.child('linear', new Linear(inFeatures, outFeatures, opts));
+  }
+  forward(x: Tensor): Tensor {
+    return this.linear.forward(x);
+  }
+}

@@ -1,0 +1,76 @@
+/** BatchNorm1d and LayerNorm with PyTorch semantics (eps 1e-5, momentum 0.1), channels last. */
+import { tf } from '../tf';
+import type { Tensor, Variable } from '../tf';
+import { Module } from '../params';
+
+/**
+ * nn.BatchNorm1d over the last axis of (B, C) or (B, L, C).
+ * Eval: running statistics. Train: biased batch statistics normalise; the running variance is updated
+ * with the unbiased estimate, running = (1 − momentum)·running + momentum·batch, as PyTorch does.
+ */
+export class BatchNorm1d extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable;
+  readonly runningMean: Variable;
+  readonly runningVar: Variable;
+  readonly numBatchesTracked: Variable;
+
+  constructor(readonly numFeatures: number, readonly opts: { eps?: number; momentum?: number } = {}) {
+    super();
+    this.weight = this.param('weight', tf.ones([numFeatures]));
+    this.bias = this.param('bias', tf.zeros([numFeatures]));
+    this.runningMean = this.buffer('running_mean', tf.zeros([numFeatures]));
+    this.runningVar = this.buffer('running_var', tf.ones([numFeatures]));
+    this.numBatchesTracked = this.buffer('num_batches_tracked', tf.scalar(0, 'int32'));
+  }
+
+  forward(x: Tensor, training: boolean): Tensor {
+    const eps = this.opts.eps ?? 1e-5;
+    const c = x.shape[x.rank - 1];
+    if (c !== this.numFeatures) throw new Error(`BatchNorm1d(${this.numFeatures}): input has ${c} channels`);
+    return tf.tidy(() => {
+      let mean: Tensor = this.runningMean;
+      let variance: Tensor = this.runningVar;
+      if (training) {
+        const axes = [...Array(x.rank - 1).keys()];
+        const m = tf.moments(x, axes);
+        mean = m.mean;
+        variance = m.variance;
+        const n = x.size / c;
+        if (n < 2) throw new Error('BatchNorm1d: training needs more than one value per channel');
+        this.updateRunningStats(mean, variance, n);
+      }
+      const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
+      return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
+    });
+  }
+
+  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+    const momentum = this.opts.momentum ?? 0.1;
+    // Detached from any gradient tape: these are state updates, not part of the loss.
+    const newMean = tf.add(tf.mul(this.runningMean, 1 - momentum), tf.mul(tf.clone(mean), momentum));
+    const newVar = tf.add(tf.mul(this.runningVar, 1 - momentum), tf.mul(tf.clone(biasedVar), (momentum * n) / (n - 1)));
+    this.runningMean.assign(newMean);
+    this.runningVar.assign(newVar);
+    this.numBatchesTracked.assign(tf.add(this.numBatchesTracked, tf.scalar(1, 'int32')));
+  }
+}
+
+/** nn.LayerNorm over the last axis. */
+export class LayerNorm extends Module {
+  readonly weight: Variable;
+  readonly bias: Variable;
+  constructor(readonly dim: number, readonly eps = 1e-5) {
+    super();
+    this.weight = this.param('weight', tf.ones([dim]));
+    this.bias = this.param('bias', tf.zeros([dim]));
+  }
+
+  forward(x: Tensor): Tensor {
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(x, -1, true);
+      const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
+      return tf.add(tf.mul(normed, this.weight), this.bias);
+    });
+  }
+}

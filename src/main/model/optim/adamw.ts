@@ -1,0 +1,105 @@
+/**
+ * AdamW exactly as torch.optim.AdamW (decoupled weight decay, Loshchilov & Hutter): per step t,
+ *   θ ← θ·(1 − lr·λ);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+ *   θ ← θ − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
+ * with the optional AMSGrad variant (running max of v). tfjs ships no AdamW.
+ */
+import { tf } from '../tf';
+import type { Tensor, Variable } from '../tf';
+
+export interface AdamWOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
+
+interface Slot {
+  m: Variable;
+  v: Variable;
+  vMax: Variable | null;
+}
+
+export class AdamW {
+  /** Learning rate; schedulers change it between steps. */
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  /** Number of completed steps (PyTorch's per-parameter `step`, shared here). */
+  stepCount = 0;
+  private readonly slots = new Map<Variable, Slot>();
+
+  constructor(readonly variables: Variable[], opts: AdamWOptions = {}) {
+    this.lr = opts.lr ?? 1e-3;
+    [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
+    this.eps = opts.eps ?? 1e-8;
+    this.weightDecay = opts.weightDecay ?? 1e-2;
+    this.amsgrad = opts.amsgrad ?? false;
+    for (const v of variables) {
+      if (!v.trainable) throw new Error(`AdamW: variable '${v.name}' is not trainable`);
+    }
+  }
+
+  /**
+   * Applies one update. `grads` maps variable names (as returned by `tf.variableGrads`) to gradients;
+   * variables without a gradient are left untouched, as PyTorch skips parameters whose grad is None.
+   */
+  step(grads: Record<string, Tensor>): void {
+    this.stepCount += 1;
+    const t = this.stepCount;
+    const bc1 = 1 - Math.pow(this.beta1, t);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, t));
+    const stepSize = this.lr / bc1;
+    for (const p of this.variables) {
+      const g = grads[p.name];
+      if (!g) continue;
+      const slot = this.slotFor(p);
+      tf.tidy(() => {
+        if (this.weightDecay !== 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
+        slot.m.assign(tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1)));
+        slot.v.assign(tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+        let second: Tensor = slot.v;
+        if (slot.vMax) {
+          slot.vMax.assign(tf.maximum(slot.vMax, slot.v));
+          second = slot.vMax;
+        }
+        const denom = tf.add(tf.div(tf.sqrt(second), bc2Sqrt), this.eps);
+        p.assign(tf.sub(p, tf.mul(tf.div(slot.m, denom), stepSize)));
+      });
+    }
+  }
+
+  private slotFor(p: Variable): Slot {
+    let slot = this.slots.get(p);
+    if (!slot) {
+      slot = {
+        m: zerosVariableLike(p),
+        v: zerosVariableLike(p),
+        vMax: this.amsgrad ? zerosVariableLike(p) : null,
+      };
+      this.slots.set(p, slot);
+    }
+    return slot;
+  }
+
+  /** Frees the optimiser state. */
+  dispose(): void {
+    for (const s of this.slots.values()) {
+      s.m.dispose();
+      s.v.dispose();
+      s.vMax?.dispose();
+    }
+    this.slots.clear();
+  }
+}
+
+function zerosVariableLike(p: Variable): Variable {
+  const zeros = tf.zerosLike(p);
+  const v = tf.variable(zeros, false);
+  zeros.dispose();
+  return v;
+}
