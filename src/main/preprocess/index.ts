@@ -7,3 +7,5 @@ export * from './reductions.js';
 export * from './medianFilter.js';
 export * from './polynomialFit.js';
 export * from './spectrum.js';
+export * from './fft.js';
+export * from './lightCurve.js';
