@@ -4,3 +4,5 @@
  */
 export * from './types.js';
 export { openFits, openFitsBuffer, type OpenedFitsFile } from './open.js';
+export { writeFits, writeFitsFile, gzipFits } from './write.js';
+export { describeFits, formatFitsInfo, type FitsDescription, type FitsHduDescription, type JsonHeaderValue } from './describe.js';

@@ -145,6 +145,8 @@ export interface WriteColumn {
   unit?: string;
   /** TNULL for integer columns. */
   nullValue?: number | bigint;
+  /** numpy-order shape of one cell, written as TDIMn (e.g. [5, 3909] → '(3909,5)'). */
+  dim?: number[];
   /** Row values: typed array of nrows*repeat, or string[] / boolean[] for A / L. */
   values: NumericArray | string[] | (boolean | null)[];
 }
