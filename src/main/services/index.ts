@@ -23,7 +23,7 @@ import { jsonify, toErrorJson, type EventMessage, type RpcRequest, type RpcRespo
 import { JobRegistry } from '../jobs/registry';
 import { toContractError } from './errors';
 import { fitsInfo } from './fits-service';
-import { paramsObject, requireString, requireStringArray } from './params';
+import { paramsObject, requireFile, requireString, requireStringArray } from './params';
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { APP_VERSION } from './version';
@@ -58,8 +58,8 @@ export class DesaServices implements ServiceHost {
     });
     this.handlers = {
       'app.info': async () => this.appInfo(),
-      'fits.info': async (p) => fitsInfo(requireString('fits.info', p, 'path')),
-      'survey.read': async (p) => readSurvey(requireString('survey.read', p, 'path')),
+      'fits.info': async (p) => fitsInfo(requireFile('fits.info', p, 'path')),
+      'survey.read': async (p) => readSurvey(requireFile('survey.read', p, 'path')),
       'project.open': async (p) => jsonify(await this.project.open(requireString('project.open', p, 'dir'))),
       'project.create': async (p) => jsonify(await this.project.create(requireString('project.create', p, 'dir'))),
       'project.status': async () => jsonify(await this.project.status()),
@@ -131,13 +131,14 @@ export class DesaServices implements ServiceHost {
 
   /** Records a job's result and announces `job.done` once it settles. */
   private trackJob(jobId: string, result: Promise<unknown>): void {
-    const settled = result.then(
-      (value) => {
-        this.results.set(jobId, jsonify(value));
-        this.emitDone(jobId, this.results.get(jobId));
-      },
-      () => this.emitDone(jobId, null),
-    );
+    const settled = result
+      // A cancelled ingest still reports what it committed (IngestCancelledError.summary).
+      .catch((err: unknown) => (err as { summary?: unknown } | null)?.summary ?? null)
+      .then((value) => {
+        const json = jsonify(value);
+        this.results.set(jobId, json);
+        this.emitDone(jobId, json);
+      });
     this.pending.add(settled);
     void settled.finally(() => this.pending.delete(settled));
   }

@@ -2,6 +2,8 @@
  * Checks the params of an incoming request. Transports hand us untrusted JSON, so every handler
  * validates its params here before touching the core; the error names the method and the field.
  */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ContractError } from '../../shared/contract';
 
 /** The params object itself (absent params count as `{}`). */
@@ -29,4 +31,12 @@ export function requireStringArray(method: string, params: unknown, field: strin
     throw new ContractError('bad-request', `${method}: '${field}' must be a non-empty array of paths`);
   }
   return value as string[];
+}
+
+/** An existing regular file; 'not-found' (or 'bad-file' for a directory) naming the path otherwise. */
+export function requireFile(method: string, params: unknown, field: string): string {
+  const path = resolve(requireString(method, params, field));
+  if (!existsSync(path)) throw new ContractError('not-found', `${path}: no such file`);
+  if (!statSync(path).isFile()) throw new ContractError('bad-file', `${path}: not a regular file`);
+  return path;
 }

@@ -1,20 +1,20 @@
 /**
  * The open project: which directory it is, its status, and the ingest jobs that fill it.
  *
- * The store is opened for the duration of one request and closed again, because ingest opens the
- * same store as the single writer; a request that arrives while ingest runs on this project gets
- * the status ingest reports when it finishes (the last known status until then).
+ * The store is opened for the duration of one request and closed again (the store shares one
+ * DuckDB instance per file inside the process, so a status read during ingest sees what ingest has
+ * committed so far). One ingest at a time per session: the store has a single writer.
+ *
+ * The store (DuckDB, native) and ingest are imported on first use, so hosts and CLI commands that
+ * never touch a project start without loading them.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContractError, type IngestSummary, type ProjectStatus } from '../../shared/contract';
-import { ingest } from '../ingest/index';
 import type { JobRegistry } from '../jobs/registry';
-import { ProjectStore } from '../store/index';
 
 export class ProjectSession {
   private currentDir: string | null = null;
-  private lastStatus: ProjectStatus | null = null;
   private runningIngest: string | null = null;
 
   constructor(private readonly jobs: JobRegistry) {}
@@ -46,7 +46,6 @@ export class ProjectSession {
   /** Status of the open project. */
   async status(): Promise<ProjectStatus> {
     const dir = this.requireDir('project.status');
-    if (this.runningIngest && this.lastStatus) return this.lastStatus;
     return this.readStatus(dir, 'open');
   }
 
@@ -59,9 +58,10 @@ export class ProjectSession {
     for (const d of dirs) {
       if (!existsSync(d)) throw new ContractError('not-found', `${resolve(d)}: no such file or directory`);
     }
-    const started = this.jobs.start('ingest', (ctx) =>
-      ingest(dirs.map((d) => resolve(d)), projectDir, { signal: ctx.signal, onProgress: ctx.onProgress }),
-    );
+    const started = this.jobs.start('ingest', async (ctx) => {
+      const { ingest } = await import('../ingest/index');
+      return ingest(dirs.map((d) => resolve(d)), projectDir, { signal: ctx.signal, onProgress: ctx.onProgress, jobId: ctx.jobId });
+    });
     this.runningIngest = started.jobId;
     const result = started.result.finally(() => {
       this.runningIngest = null;
@@ -76,10 +76,10 @@ export class ProjectSession {
   }
 
   private async readStatus(dir: string, mode: 'open' | 'create'): Promise<ProjectStatus> {
+    const { ProjectStore } = await import('../store/index');
     const store = mode === 'open' ? await ProjectStore.open(dir) : await ProjectStore.create(dir);
     try {
-      this.lastStatus = await store.status();
-      return this.lastStatus;
+      return await store.status();
     } finally {
       await store.close();
     }

@@ -1,0 +1,74 @@
+/**
+ * The contract's runtime parts: the JSON mapping every result goes through, the method list the
+ * transports check names against, and the error shape.
+ */
+import { describe, expect, it } from 'vitest';
+import { ContractError, isMethodName, METHOD_NAMES } from '../../../src/shared/contract';
+import { fromErrorJson, jsonify, toErrorJson } from '../../../src/shared/rpc';
+import { DesaServices } from '../../../src/main/services/index';
+
+describe('jsonify', () => {
+  it('turns float typed arrays into arrays exactly as JSON.stringify treats numbers (NaN, ±Infinity → null)', () => {
+    const values = new Float32Array([1.5, Number.NaN, Number.POSITIVE_INFINITY, -0.25, 3.4028234663852886e38]);
+    const viaJson = JSON.parse(JSON.stringify(Array.from(values))) as unknown;
+    expect(jsonify(values)).toEqual(viaJson);
+    expect(jsonify(new Float64Array([Number.NaN, 2]))).toEqual([null, 2]);
+  });
+
+  it('keeps float32 values exact (the JSON number is the float32 value widened to double)', () => {
+    const values = new Float32Array([0.1, 1 / 3, 6563.28]);
+    const back = Float32Array.from(jsonify(values) as number[]);
+    expect(Array.from(back)).toEqual(Array.from(values));
+  });
+
+  it('writes bigint and 64-bit integer arrays as decimal strings that round-trip beyond 2^53', () => {
+    const big = 2n ** 63n - 1n;
+    expect(jsonify(big)).toBe('9223372036854775807');
+    expect(jsonify(new BigInt64Array([big, -5n]))).toEqual(['9223372036854775807', '-5']);
+    expect(BigInt(jsonify(new BigUint64Array([2n ** 64n - 1n]))[0])).toBe(2n ** 64n - 1n);
+  });
+
+  it('converts nested records, integer arrays and drops undefined fields', () => {
+    const record = { kind: 'spectrum', flux: new Float32Array([1, Number.NaN]), mask: new Int32Array([0, 4]), z: Number.NaN, note: undefined, nested: [{ id: 7n }] };
+    expect(jsonify(record)).toEqual({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] });
+    expect(JSON.stringify(jsonify(record))).toBe(JSON.stringify({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] }));
+  });
+});
+
+describe('methods and errors', () => {
+  it('recognises exactly the listed method names', () => {
+    expect(METHOD_NAMES.every((m) => isMethodName(m))).toBe(true);
+    expect(isMethodName('constructor')).toBe(false);
+    expect(isMethodName('__proto__')).toBe(false);
+    expect(isMethodName(42)).toBe(false);
+  });
+
+  it('has a service handler for every method in the contract', async () => {
+    const services = new DesaServices({ backend: 'cli' });
+    for (const method of METHOD_NAMES) {
+      const reply = await services.dispatch({ method, params: {} });
+      // Params may be missing or no project open, but no method may be unknown to the services.
+      if (!reply.ok) expect(reply.error.message).not.toMatch(/unknown method/);
+    }
+    await services.close();
+  });
+
+  it('rejects unknown methods and non-object params without throwing', async () => {
+    const services = new DesaServices({ backend: 'cli' });
+    expect(await services.dispatch({ method: 'toString', params: {} })).toEqual({ ok: false, error: { code: 'bad-request', message: "unknown method 'toString'" } });
+    const arrayParams = await services.dispatch({ method: 'fits.info', params: ['x'] });
+    expect(arrayParams).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const noProject = await services.dispatch({ method: 'project.status', params: {} });
+    expect(noProject).toMatchObject({ ok: false, error: { code: 'no-project' } });
+    await services.close();
+  });
+
+  it('carries error code and message across a transport unchanged', () => {
+    const original = new ContractError('bad-file', '/data/x.fits: truncated header');
+    const wire = JSON.parse(JSON.stringify(toErrorJson(original))) as ReturnType<typeof toErrorJson>;
+    const rebuilt = fromErrorJson(wire);
+    expect(rebuilt).toBeInstanceOf(ContractError);
+    expect([rebuilt.code, rebuilt.message]).toEqual(['bad-file', '/data/x.fits: truncated header']);
+    expect(toErrorJson(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
+  });
+});
