@@ -1,0 +1,473 @@
+/*
+ * Native CPU kernels for TensorFlow.js (DESA Studio).
+ *
+ * Why: the tfjs `cpu` backend runs GEMM, convolution gradients and every broadcasting
+ * element-wise op in generic JavaScript loops; training is 200-500x slower than PyTorch.
+ * These kernels take over the hot ops (see src/main/model/backend/native-kernels.ts, which
+ * registers them and keeps the original kernels as fallback for anything not covered here).
+ *
+ * Contract with the JS side: every function only reads and writes typed arrays that JavaScript
+ * allocated (no external buffers, so it is safe inside Electron's V8 memory cage), float32 only,
+ * shapes and strides passed as plain numbers or Int32Arrays. The JS side validates shapes.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern void openblas_set_num_threads(int);
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "desa_kernels: N-API call failed: " #call); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_error(env, NULL, "desa_kernels: wrong number of arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static void *typed_data(napi_env env, napi_value v, size_t *length) {
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &offset) != napi_ok) {
+    napi_throw_type_error(env, NULL, "desa_kernels: expected a typed array");
+    return NULL;
+  }
+  if (length) *length = len;
+  /* V8 may hand out a NULL data pointer for empty arrays; callers treat NULL as an error, so give them a valid one. */
+  static float empty_placeholder[1];
+  return data ? data : (void *)empty_placeholder;
+}
+
+static int64_t get_int(napi_env env, napi_value v) {
+  int64_t x = 0;
+  napi_get_value_int64(env, v, &x);
+  return x;
+}
+
+static double get_double(napi_env env, napi_value v) {
+  double x = 0;
+  napi_get_value_double(env, v, &x);
+  return x;
+}
+
+/* ---------------------------------------------------------------- GEMM --- */
+
+/*
+ * batchMatMul(a, b, out, batchA, batchB, batch, M, N, K, transA, transB)
+ * a: [batchA, M, K] (or [batchA, K, M] when transA), b: [batchB, K, N] (or [batchB, N, K]),
+ * out: [batch, M, N]. Batch broadcasting follows tfjs: bi % batchA, bi % batchB.
+ */
+static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) return NULL;
+  const float *a = typed_data(env, argv[0], NULL);
+  const float *b = typed_data(env, argv[1], NULL);
+  float *out = typed_data(env, argv[2], NULL);
+  if (!a || !b || !out) return NULL;
+  int64_t batchA = get_int(env, argv[3]), batchB = get_int(env, argv[4]), batch = get_int(env, argv[5]);
+  int M = (int)get_int(env, argv[6]), N = (int)get_int(env, argv[7]), K = (int)get_int(env, argv[8]);
+  bool tA, tB;
+  napi_get_value_bool(env, argv[9], &tA);
+  napi_get_value_bool(env, argv[10], &tB);
+  const int lda = tA ? M : K, ldb = tB ? K : N;
+  for (int64_t bi = 0; bi < batch; bi++) {
+    const float *ai = a + (bi % batchA) * (int64_t)M * K;
+    const float *bb = b + (bi % batchB) * (int64_t)K * N;
+    float *ci = out + bi * (int64_t)M * N;
+    if (K == 0) {
+      memset(ci, 0, sizeof(float) * (size_t)M * N);
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f,
+                ai, lda, bb, ldb, 0.0f, ci, N);
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------- conv1d --- */
+/*
+ * 1-D convolution in NWC layout, as tfjs's conv1d lowers to conv2d with height 1.
+ * x: [B, W, Cin], w: [k, Cin, Cout] (tfjs filter [1, k, Cin, Cout]), out: [B, outW, Cout].
+ * Column j of the im2col matrix for output position o is x[o*stride - padLeft + j/Cin*dilation][j%Cin].
+ */
+typedef struct {
+  int64_t B, W, Cin, outW, Cout, k, stride, dilation, padLeft;
+} ConvGeom;
+
+static int read_geom(napi_env env, napi_value *argv, ConvGeom *g) {
+  g->B = get_int(env, argv[0]);
+  g->W = get_int(env, argv[1]);
+  g->Cin = get_int(env, argv[2]);
+  g->outW = get_int(env, argv[3]);
+  g->Cout = get_int(env, argv[4]);
+  g->k = get_int(env, argv[5]);
+  g->stride = get_int(env, argv[6]);
+  g->dilation = get_int(env, argv[7]);
+  g->padLeft = get_int(env, argv[8]);
+  return 1;
+}
+
+/* Fill rows [o0, o0+rows) of the im2col matrix for batch element bIdx. */
+static void im2col(const float *x, float *cols, const ConvGeom *g, int64_t bIdx, int64_t o0, int64_t rows) {
+  const int64_t kc = g->k * g->Cin;
+  const float *xb = x + bIdx * g->W * g->Cin;
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t o = o0 + r;
+    float *row = cols + r * kc;
+    for (int64_t t = 0; t < g->k; t++) {
+      const int64_t pos = o * g->stride - g->padLeft + t * g->dilation;
+      float *dst = row + t * g->Cin;
+      if (pos < 0 || pos >= g->W) memset(dst, 0, sizeof(float) * (size_t)g->Cin);
+      else memcpy(dst, xb + pos * g->Cin, sizeof(float) * (size_t)g->Cin);
+    }
+  }
+}
+
+/* conv1dForward(x, w, out, B, W, Cin, outW, Cout, k, stride, dilation, padLeft) */
+static napi_value Conv1dForward(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *w = typed_data(env, argv[1], NULL);
+  float *out = typed_data(env, argv[2], NULL);
+  if (!x || !w || !out) return NULL;
+  ConvGeom g;
+  read_geom(env, argv + 3, &g);
+  const int64_t kc = g.k * g.Cin;
+  float *cols = malloc(sizeof(float) * (size_t)(g.outW * kc));
+  if (!cols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (im2col)"); return NULL; }
+  for (int64_t b = 0; b < g.B; b++) {
+    im2col(x, cols, &g, b, 0, g.outW);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g.outW, (int)g.Cout, (int)kc, 1.0f, cols, (int)kc,
+                w, (int)g.Cout, 0.0f, out + b * g.outW * g.Cout, (int)g.Cout);
+  }
+  free(cols);
+  return NULL;
+}
+
+/* conv1dBackpropInput(dy, w, dx, B, W, Cin, outW, Cout, k, stride, dilation, padLeft): dx = col2im(dy · wᵀ) */
+static napi_value Conv1dBackpropInput(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
+  const float *dy = typed_data(env, argv[0], NULL);
+  const float *w = typed_data(env, argv[1], NULL);
+  float *dx = typed_data(env, argv[2], NULL);
+  if (!dy || !w || !dx) return NULL;
+  ConvGeom g;
+  read_geom(env, argv + 3, &g);
+  const int64_t kc = g.k * g.Cin;
+  float *dcols = malloc(sizeof(float) * (size_t)(g.outW * kc));
+  if (!dcols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (col2im)"); return NULL; }
+  memset(dx, 0, sizeof(float) * (size_t)(g.B * g.W * g.Cin));
+  for (int64_t b = 0; b < g.B; b++) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g.outW, (int)kc, (int)g.Cout, 1.0f,
+                dy + b * g.outW * g.Cout, (int)g.Cout, w, (int)g.Cout, 0.0f, dcols, (int)kc);
+    float *dxb = dx + b * g.W * g.Cin;
+    for (int64_t o = 0; o < g.outW; o++) {
+      const float *row = dcols + o * kc;
+      for (int64_t t = 0; t < g.k; t++) {
+        const int64_t pos = o * g.stride - g.padLeft + t * g.dilation;
+        if (pos < 0 || pos >= g.W) continue;
+        float *dst = dxb + pos * g.Cin;
+        const float *src = row + t * g.Cin;
+        for (int64_t c = 0; c < g.Cin; c++) dst[c] += src[c];
+      }
+    }
+  }
+  free(dcols);
+  return NULL;
+}
+
+/* conv1dBackpropFilter(x, dy, dw, B, W, Cin, outW, Cout, k, stride, dilation, padLeft): dw = Σ_b im2col(x_b)ᵀ · dy_b */
+static napi_value Conv1dBackpropFilter(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *dy = typed_data(env, argv[1], NULL);
+  float *dw = typed_data(env, argv[2], NULL);
+  if (!x || !dy || !dw) return NULL;
+  ConvGeom g;
+  read_geom(env, argv + 3, &g);
+  const int64_t kc = g.k * g.Cin;
+  float *cols = malloc(sizeof(float) * (size_t)(g.outW * kc));
+  if (!cols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (im2col)"); return NULL; }
+  for (int64_t b = 0; b < g.B; b++) {
+    im2col(x, cols, &g, b, 0, g.outW);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kc, (int)g.Cout, (int)g.outW, 1.0f, cols, (int)kc,
+                dy + b * g.outW * g.Cout, (int)g.Cout, b == 0 ? 0.0f : 1.0f, dw, (int)g.Cout);
+  }
+  free(cols);
+  return NULL;
+}
+
+/* ------------------------------------------------- broadcasting binary --- */
+enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_MAX = 4, OP_MIN = 5, OP_SQDIFF = 6 };
+
+static inline float apply_op(int op, float x, float y) {
+  switch (op) {
+    case OP_ADD: return x + y;
+    case OP_SUB: return x - y;
+    case OP_MUL: return x * y;
+    case OP_DIV: return x / y;
+    case OP_MAX: return (x > y || isnan(x)) ? x : y;
+    case OP_MIN: return (x < y || isnan(x)) ? x : y;
+    default: { float d = x - y; return d * d; }
+  }
+}
+
+/*
+ * binary(op, a, b, out, outShape: Int32Array, aStrides: Int32Array, bStrides: Int32Array)
+ * Strides are per output axis, 0 where that input is broadcast along it.
+ */
+static napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const int op = (int)get_int(env, argv[0]);
+  const float *a = typed_data(env, argv[1], NULL);
+  const float *b = typed_data(env, argv[2], NULL);
+  size_t n = 0;
+  float *out = typed_data(env, argv[3], &n);
+  size_t rank = 0;
+  const int32_t *shape = typed_data(env, argv[4], &rank);
+  const int32_t *as = typed_data(env, argv[5], NULL);
+  const int32_t *bs = typed_data(env, argv[6], NULL);
+  if (!a || !b || !out || !shape || !as || !bs) return NULL;
+  if (rank == 0) { out[0] = apply_op(op, a[0], b[0]); return NULL; }
+  const int64_t inner = shape[rank - 1];
+  const int64_t ais = as[rank - 1], bis = bs[rank - 1];
+  int64_t idx[16] = {0};
+  int64_t aoff = 0, boff = 0;
+  for (size_t o = 0; o < n; o += (size_t)inner) {
+    float *dst = out + o;
+    const float *pa = a + aoff, *pb = b + boff;
+    /* Inner loops specialised by broadcast pattern so the compiler vectorises the common cases. */
+    if (ais == 1 && bis == 1) {
+      switch (op) {
+        case OP_ADD: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] + pb[i]; break;
+        case OP_SUB: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] - pb[i]; break;
+        case OP_MUL: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] * pb[i]; break;
+        case OP_DIV: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] / pb[i]; break;
+        default: for (int64_t i = 0; i < inner; i++) dst[i] = apply_op(op, pa[i], pb[i]);
+      }
+    } else if (ais == 1 && bis == 0) {
+      const float y = pb[0];
+      switch (op) {
+        case OP_ADD: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] + y; break;
+        case OP_SUB: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] - y; break;
+        case OP_MUL: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] * y; break;
+        case OP_DIV: for (int64_t i = 0; i < inner; i++) dst[i] = pa[i] / y; break;
+        default: for (int64_t i = 0; i < inner; i++) dst[i] = apply_op(op, pa[i], y);
+      }
+    } else if (ais == 0 && bis == 1) {
+      const float x = pa[0];
+      switch (op) {
+        case OP_ADD: for (int64_t i = 0; i < inner; i++) dst[i] = x + pb[i]; break;
+        case OP_SUB: for (int64_t i = 0; i < inner; i++) dst[i] = x - pb[i]; break;
+        case OP_MUL: for (int64_t i = 0; i < inner; i++) dst[i] = x * pb[i]; break;
+        case OP_DIV: for (int64_t i = 0; i < inner; i++) dst[i] = x / pb[i]; break;
+        default: for (int64_t i = 0; i < inner; i++) dst[i] = apply_op(op, x, pb[i]);
+      }
+    } else {
+      for (int64_t i = 0; i < inner; i++) dst[i] = apply_op(op, pa[i * ais], pb[i * bis]);
+    }
+    /* advance the outer multi-index (odometer over axes rank-2 .. 0) */
+    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      aoff += as[ax];
+      boff += bs[ax];
+      if (idx[ax] < shape[ax]) break;
+      aoff -= as[ax] * shape[ax];
+      boff -= bs[ax] * shape[ax];
+      idx[ax] = 0;
+    }
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------ reduce --- */
+/* reduce(x, out, outer, reduced, inner, mode) with mode 0 = sum, 1 = mean, 2 = max; double accumulation. */
+static napi_value Reduce(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  float *out = typed_data(env, argv[1], NULL);
+  if (!x || !out) return NULL;
+  const int64_t outer = get_int(env, argv[2]), red = get_int(env, argv[3]), inner = get_int(env, argv[4]);
+  const int mode = (int)get_int(env, argv[5]);
+  if (inner == 1) {
+    for (int64_t o = 0; o < outer; o++) {
+      const float *p = x + o * red;
+      if (mode == 2) {
+        float m = -INFINITY;
+        for (int64_t r = 0; r < red; r++) if (p[r] > m || isnan(p[r])) m = p[r];
+        out[o] = m;
+      } else {
+        double s = 0;
+        for (int64_t r = 0; r < red; r++) s += p[r];
+        out[o] = (float)(mode == 1 ? s / (double)red : s);
+      }
+    }
+    return NULL;
+  }
+  double *acc = malloc(sizeof(double) * (size_t)inner);
+  if (!acc) { napi_throw_error(env, NULL, "desa_kernels: out of memory (reduce)"); return NULL; }
+  for (int64_t o = 0; o < outer; o++) {
+    const float *p = x + o * red * inner;
+    for (int64_t i = 0; i < inner; i++) acc[i] = mode == 2 ? -INFINITY : 0.0;
+    for (int64_t r = 0; r < red; r++) {
+      const float *row = p + r * inner;
+      if (mode == 2) {
+        for (int64_t i = 0; i < inner; i++) if (row[i] > acc[i] || isnan(row[i])) acc[i] = row[i];
+      } else {
+        for (int64_t i = 0; i < inner; i++) acc[i] += row[i];
+      }
+    }
+    float *dst = out + o * inner;
+    for (int64_t i = 0; i < inner; i++) dst[i] = (float)(mode == 1 ? acc[i] / (double)red : acc[i]);
+  }
+  free(acc);
+  return NULL;
+}
+
+/* softmax(x, out, rows, cols): softmax over the last axis, max-subtracted. */
+static napi_value Softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  float *out = typed_data(env, argv[1], NULL);
+  if (!x || !out) return NULL;
+  const int64_t rows = get_int(env, argv[2]), cols = get_int(env, argv[3]);
+  for (int64_t r = 0; r < rows; r++) {
+    const float *p = x + r * cols;
+    float *q = out + r * cols;
+    float m = -INFINITY;
+    for (int64_t c = 0; c < cols; c++) if (p[c] > m) m = p[c];
+    double s = 0;
+    for (int64_t c = 0; c < cols; c++) { q[c] = expf(p[c] - m); s += q[c]; }
+    const float inv = (float)(1.0 / s);
+    for (int64_t c = 0; c < cols; c++) q[c] *= inv;
+  }
+  return NULL;
+}
+
+/* unary(op, x, out, alpha): 0 relu, 1 step (x > 0 ? 1 : alpha; NaN stays NaN), 2 exp, 3 neg, 4 square, 5 sqrt, 6 rsqrt */
+static napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  const int op = (int)get_int(env, argv[0]);
+  size_t n = 0;
+  const float *x = typed_data(env, argv[1], &n);
+  float *out = typed_data(env, argv[2], NULL);
+  if (!x || !out) return NULL;
+  const float alpha = (float)get_double(env, argv[3]);
+  switch (op) {
+    case 0: for (size_t i = 0; i < n; i++) out[i] = x[i] < 0 ? 0.0f : x[i]; break;
+    case 1: for (size_t i = 0; i < n; i++) out[i] = isnan(x[i]) ? NAN : (x[i] > 0 ? 1.0f : alpha); break;
+    case 2: for (size_t i = 0; i < n; i++) out[i] = expf(x[i]); break;
+    case 3: for (size_t i = 0; i < n; i++) out[i] = -x[i]; break;
+    case 4: for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
+    case 5: for (size_t i = 0; i < n; i++) out[i] = sqrtf(x[i]); break;
+    default: for (size_t i = 0; i < n; i++) out[i] = 1.0f / sqrtf(x[i]);
+  }
+  return NULL;
+}
+
+/* transpose(x, out, inShape: Int32Array, perm: Int32Array) for any rank up to 16 and 4-byte elements. */
+static napi_value Transpose(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  size_t n = 0;
+  const uint32_t *x = typed_data(env, argv[0], &n);
+  uint32_t *out = typed_data(env, argv[1], NULL);
+  size_t rank = 0;
+  const int32_t *shape = typed_data(env, argv[2], &rank);
+  const int32_t *perm = typed_data(env, argv[3], NULL);
+  if (!x || !out || !shape || !perm) return NULL;
+  if (rank > 16) { napi_throw_range_error(env, NULL, "desa_kernels: rank > 16"); return NULL; }
+  int64_t inStrides[16], outShape[16], srcStride[16], idx[16] = {0};
+  int64_t s = 1;
+  for (int64_t ax = (int64_t)rank - 1; ax >= 0; ax--) { inStrides[ax] = s; s *= shape[ax]; }
+  for (size_t ax = 0; ax < rank; ax++) { outShape[ax] = shape[perm[ax]]; srcStride[ax] = inStrides[perm[ax]]; }
+  if (rank == 0 || n == 0) { if (n) out[0] = x[0]; return NULL; }
+  const int64_t inner = outShape[rank - 1], innerStride = srcStride[rank - 1];
+  int64_t off = 0;
+  for (size_t o = 0; o < n; o += (size_t)inner) {
+    for (int64_t i = 0; i < inner; i++) out[o + i] = x[off + i * innerStride];
+    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      off += srcStride[ax];
+      if (idx[ax] < outShape[ax]) break;
+      off -= srcStride[ax] * outShape[ax];
+      idx[ax] = 0;
+    }
+  }
+  return NULL;
+}
+
+/* adamwUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step): torch.optim.AdamW, in place. */
+static napi_value AdamWUpdate(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!get_args(env, info, 10, argv)) return NULL;
+  size_t n = 0;
+  float *p = typed_data(env, argv[0], &n);
+  const float *g = typed_data(env, argv[1], NULL);
+  float *m = typed_data(env, argv[2], NULL);
+  float *v = typed_data(env, argv[3], NULL);
+  if (!p || !g || !m || !v) return NULL;
+  const double lr = get_double(env, argv[4]), b1 = get_double(env, argv[5]), b2 = get_double(env, argv[6]);
+  const double eps = get_double(env, argv[7]), wd = get_double(env, argv[8]);
+  const double step = get_double(env, argv[9]);
+  const double bc1 = 1.0 - pow(b1, step), bc2 = 1.0 - pow(b2, step);
+  const float stepSize = (float)(lr / bc1), decay = (float)(1.0 - lr * wd), sqrtBc2 = (float)sqrt(bc2);
+  const float fb1 = (float)b1, fb2 = (float)b2, feps = (float)eps;
+  for (size_t i = 0; i < n; i++) {
+    p[i] *= decay;
+    m[i] = fb1 * m[i] + (1.0f - fb1) * g[i];
+    v[i] = fb2 * v[i] + (1.0f - fb2) * g[i] * g[i];
+    p[i] -= stepSize * m[i] / (sqrtf(v[i]) / sqrtBc2 + feps);
+  }
+  return NULL;
+}
+
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  openblas_set_num_threads((int)get_int(env, argv[0]));
+  return NULL;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"batchMatMul", NULL, BatchMatMul, NULL, NULL, NULL, napi_default, NULL},
+    {"conv1dForward", NULL, Conv1dForward, NULL, NULL, NULL, napi_default, NULL},
+    {"conv1dBackpropInput", NULL, Conv1dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
+    {"conv1dBackpropFilter", NULL, Conv1dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
+    {"binary", NULL, Binary, NULL, NULL, NULL, napi_default, NULL},
+    {"reduce", NULL, Reduce, NULL, NULL, NULL, napi_default, NULL},
+    {"softmax", NULL, Softmax, NULL, NULL, NULL, napi_default, NULL},
+    {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
+    {"transpose", NULL, Transpose, NULL, NULL, NULL, napi_default, NULL},
+    {"adamwUpdate", NULL, AdamWUpdate, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
+  openblas_set_num_threads(1); /* measured: 2 threads is slower on 2 vCPUs; DESA_BLAS_THREADS overrides in JS */
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,309 @@
+/**
+ * Registers BLAS-backed native kernels (native/src/kernels.c) over the tfjs `cpu` backend.
+ *
+ * Why: GEMM alone is not enough (reference/fast-cpu-kernels.md): the cpu backend's broadcasting
+ * element-wise ops, reductions and softmax dominate once GEMM is fast, so all of those are native too.
+ * Every kernel checks that it handles the case (float32, supported layout) and otherwise calls the
+ * original tfjs kernel it replaced, so behaviour never changes, only speed. Gradients need no work:
+ * tfjs's registered gradients are built from ops that dispatch to these kernels.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The functions the addon exports (see native/src/kernels.c for the argument contracts). */
+export interface NativeKernelAddon {
+  batchMatMul(a: Float32Array, b: Float32Array, out: Float32Array, batchA: number, batchB: number, batch: number,
+    m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void;
+  conv1dForward(x: Float32Array, w: Float32Array, out: Float32Array, ...geom: number[]): void;
+  conv1dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, ...geom: number[]): void;
+  conv1dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, ...geom: number[]): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array,
+    bStrides: Int32Array): void;
+  reduce(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, mode: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array): void;
+  adamwUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number,
+    beta2: number, eps: number, weightDecay: number, step: number): void;
+  setThreads(n: number): void;
+}
+
+/** Where the addon is looked for: next to the sources (dev checkout) or the built app's resources. */
+function candidatePaths(): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const roots = [process.env.DESA_NATIVE_DIR, path.resolve(here, '../../../../native'), path.resolve(here, '../../native'),
+    path.resolve(process.cwd(), 'native')];
+  return roots.filter((r): r is string => !!r).map((r) => path.join(r, 'build', 'Release', 'desa_kernels.node'));
+}
+
+let cachedAddon: NativeKernelAddon | null | undefined;
+let loadError: string | null = null;
+
+/** Loads the addon once; null (with `nativeKernelLoadError()` saying why) when it is not built or fails to load. */
+export function loadNativeKernelAddon(): NativeKernelAddon | null {
+  if (cachedAddon !== undefined) return cachedAddon;
+  if (process.env.DESA_NATIVE_KERNELS === '0') {
+    loadError = 'disabled by DESA_NATIVE_KERNELS=0';
+    return (cachedAddon = null);
+  }
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const p of candidatePaths()) {
+    if (!existsSync(p)) { tried.push(`${p} (missing)`); continue; }
+    try {
+      cachedAddon = require(p) as NativeKernelAddon;
+      const threads = Number(process.env.DESA_BLAS_THREADS ?? 1);
+      if (Number.isFinite(threads) && threads > 0) cachedAddon.setThreads(threads);
+      return cachedAddon;
+    } catch (e) {
+      tried.push(`${p} (${(e as Error).message})`);
+    }
+  }
+  loadError = `native kernels not available; run 'npm run build:native'. Tried: ${tried.join('; ')}`;
+  return (cachedAddon = null);
+}
+
+export function nativeKernelLoadError(): string | null {
+  return loadError;
+}
+
+// ---------------------------------------------------------------- helpers ---
+
+interface CpuBackendLike {
+  data: { get(id: unknown): { values: unknown } };
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array | Int32Array): TensorInfo;
+}
+
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: CpuBackendLike; attrs?: NamedAttrMap };
+
+function valuesOf(backend: CpuBackendLike, t: TensorInfo): Float32Array {
+  return backend.data.get(t.dataId).values as Float32Array;
+}
+
+function allFloat32(backend: CpuBackendLike, ...ts: TensorInfo[]): boolean {
+  return ts.every((t) => t.dtype === 'float32' && backend.data.get(t.dataId).values instanceof Float32Array);
+}
+
+/** Per-output-axis strides of `shape` broadcast to `outShape` (0 along broadcast axes). */
+function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
+  const strides = new Int32Array(outShape.length);
+  let s = 1;
+  for (let i = shape.length - 1, o = outShape.length - 1; o >= 0; i--, o--) {
+    const dim = i >= 0 ? shape[i] : 1;
+    strides[o] = dim === 1 && outShape[o] !== 1 ? 0 : s;
+    s *= dim;
+  }
+  return strides;
+}
+
+/** The axes as one contiguous block [first, last], or null when they are not contiguous. */
+function contiguousAxes(axes: number[]): [number, number] | null {
+  const sorted = [...axes].sort((a, b) => a - b);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1] + 1) return null;
+  return sorted.length ? [sorted[0], sorted[sorted.length - 1]] : null;
+}
+
+const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+
+// ---------------------------------------------------------------- kernels ---
+
+type NativeImpl = (args: KernelArgs, addon: NativeKernelAddon) => TensorInfo | null;
+
+const BINARY_OPS: Record<string, number> = {
+  Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6,
+};
+
+function binaryKernel(op: number): NativeImpl {
+  return ({ inputs, backend }, addon) => {
+    const { a, b } = inputs;
+    if (!allFloat32(backend, a, b)) return null;
+    const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    if (outShape.length > 16) return null;
+    const out = new Float32Array(prod(outShape));
+    addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), out, Int32Array.from(outShape),
+      broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape));
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+const UNARY_OPS: Record<string, number> = { Relu: 0, Step: 1, Exp: 2, Neg: 3, Square: 4, Sqrt: 5, Rsqrt: 6 };
+
+function unaryKernel(op: number): NativeImpl {
+  return ({ inputs, backend, attrs }, addon) => {
+    const { x } = inputs;
+    if (!allFloat32(backend, x)) return null;
+    const out = new Float32Array(prod(x.shape));
+    addon.unary(op, valuesOf(backend, x), out, Number((attrs as { alpha?: number } | undefined)?.alpha ?? 0));
+    return backend.makeTensorInfo(x.shape, 'float32', out);
+  };
+}
+
+function reduceKernel(mode: 0 | 1 | 2, axisAttr: 'axis' | 'reductionIndices'): NativeImpl {
+  return ({ inputs, backend, attrs }, addon) => {
+    const { x } = inputs;
+    if (!allFloat32(backend, x)) return null;
+    const a = attrs as { keepDims?: boolean } & Record<string, unknown>;
+    const axes = util.parseAxisParam(a[axisAttr] as number | number[], x.shape);
+    const block = contiguousAxes(axes);
+    if (!block) return null;
+    const [first, last] = block;
+    const outer = prod(x.shape.slice(0, first));
+    const reduced = prod(x.shape.slice(first, last + 1));
+    const inner = prod(x.shape.slice(last + 1));
+    if (reduced === 0) return null;
+    const out = new Float32Array(outer * inner);
+    addon.reduce(valuesOf(backend, x), out, outer, reduced, inner, mode);
+    const outShape = a.keepDims
+      ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
+      : x.shape.filter((_, i) => i < first || i > last);
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+const softmaxKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { logits } = inputs;
+  const dim = Number((attrs as { dim?: number }).dim ?? -1);
+  const rank = logits.shape.length;
+  if (!allFloat32(backend, logits) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return null;
+  const cols = logits.shape[rank - 1];
+  const out = new Float32Array(prod(logits.shape));
+  addon.softmax(valuesOf(backend, logits), out, out.length / Math.max(cols, 1), cols);
+  return backend.makeTensorInfo(logits.shape, 'float32', out);
+};
+
+const transposeKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs;
+  const values = backend.data.get(x.dataId).values;
+  if (!(values instanceof Float32Array || values instanceof Int32Array) || x.shape.length > 16) return null;
+  const perm = (attrs as { perm: number[] }).perm;
+  const outShape = perm.map((p) => x.shape[p]);
+  const out = values instanceof Float32Array ? new Float32Array(values.length) : new Int32Array(values.length);
+  addon.transpose(values, out, Int32Array.from(x.shape), Int32Array.from(perm));
+  return backend.makeTensorInfo(outShape, x.dtype, out);
+};
+
+const batchMatMulKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { a, b } = inputs;
+  if (!allFloat32(backend, a, b)) return null;
+  const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  const ra = a.shape.length, rb = b.shape.length;
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) return null; // let tfjs raise its own, well-worded shape error
+  const batchA = prod(a.shape.slice(0, -2));
+  const batchB = prod(b.shape.slice(0, -2));
+  const outer = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  const out = new Float32Array(batch * m * n);
+  addon.batchMatMul(valuesOf(backend, a), valuesOf(backend, b), out, batchA, batchB, batch, m, n, k,
+    !!transposeA, !!transposeB);
+  return backend.makeTensorInfo([...outer, m, n], 'float32', out);
+};
+
+/** Geometry of a conv2d that is really a conv1d: NHWC, height 1, filter height 1, no groups. */
+function conv1dGeometry(xShape: number[], filterShape: number[], attrs: NamedAttrMap): number[] | null {
+  const a = attrs as unknown as {
+    strides: number | [number, number]; pad: 'same' | 'valid' | number; dataFormat?: string;
+    dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  if ((a.dataFormat ?? 'NHWC') !== 'NHWC' || xShape[1] !== 1 || filterShape[0] !== 1) return null;
+  if (typeof a.pad === 'object') return null;
+  const info = backend_util.computeConv2DInfo(xShape as [number, number, number, number],
+    filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false,
+    'channelsLast');
+  if (info.outHeight !== 1 || info.padInfo.top !== 0 || info.inChannels !== filterShape[2]) return null;
+  return [info.batchSize, info.inWidth, info.inChannels, info.outWidth, info.outChannels, info.filterWidth,
+    info.strideWidth, info.dilationWidth, info.padInfo.left];
+}
+
+const conv2dKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x, filter } = inputs;
+  if (!allFloat32(backend, x, filter)) return null;
+  const g = conv1dGeometry(x.shape, filter.shape, attrs!);
+  if (!g) return null;
+  const [B, , , outW, Cout] = g;
+  const out = new Float32Array(B * outW * Cout);
+  addon.conv1dForward(valuesOf(backend, x), valuesOf(backend, filter), out, ...g);
+  return backend.makeTensorInfo([B, 1, outW, Cout], 'float32', out);
+};
+
+const conv2dBackpropInputKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { dy, filter } = inputs;
+  if (!allFloat32(backend, dy, filter)) return null;
+  const inputShape = (attrs as { inputShape: number[] }).inputShape;
+  const g = conv1dGeometry(inputShape, filter.shape, attrs!);
+  if (!g) return null;
+  const dx = new Float32Array(prod(inputShape));
+  addon.conv1dBackpropInput(valuesOf(backend, dy), valuesOf(backend, filter), dx, ...g);
+  return backend.makeTensorInfo(inputShape, 'float32', dx);
+};
+
+const conv2dBackpropFilterKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x, dy } = inputs;
+  if (!allFloat32(backend, x, dy)) return null;
+  const filterShape = (attrs as { filterShape: number[] }).filterShape;
+  const g = conv1dGeometry(x.shape, filterShape, attrs!);
+  if (!g) return null;
+  const dw = new Float32Array(prod(filterShape));
+  addon.conv1dBackpropFilter(valuesOf(backend, x), valuesOf(backend, dy), dw, ...g);
+  return backend.makeTensorInfo(filterShape, 'float32', dw);
+};
+
+const NATIVE_IMPLS: Record<string, NativeImpl> = {
+  BatchMatMul: batchMatMulKernel,
+  Conv2D: conv2dKernel,
+  Conv2DBackpropInput: conv2dBackpropInputKernel,
+  Conv2DBackpropFilter: conv2dBackpropFilterKernel,
+  Transpose: transposeKernel,
+  Softmax: softmaxKernel,
+  Sum: reduceKernel(0, 'axis'),
+  Mean: reduceKernel(1, 'axis'),
+  Max: reduceKernel(2, 'reductionIndices'),
+  ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binaryKernel(op)])),
+  ...Object.fromEntries(Object.entries(UNARY_OPS).map(([name, op]) => [name, unaryKernel(op)])),
+};
+
+export interface NativeKernelRegistration {
+  /** Kernel names now served natively (with fallback to the saved originals). */
+  kernels: string[];
+  /** Restores the original tfjs kernels (used by tests comparing native against plain). */
+  unregister(): void;
+}
+
+let active: NativeKernelRegistration | null = null;
+
+/**
+ * Replaces the cpu backend's hot kernels with native ones. Returns null (and leaves tfjs untouched)
+ * when the addon is not available. Idempotent.
+ */
+export function registerNativeKernels(addon: NativeKernelAddon | null = loadNativeKernelAddon()): NativeKernelRegistration | null {
+  if (!addon) return null;
+  if (active) return active;
+  const originals = new Map<string, KernelConfig>();
+  for (const [name, impl] of Object.entries(NATIVE_IMPLS)) {
+    const original = tf.getKernel(name, 'cpu');
+    if (!original) continue;
+    originals.set(name, original);
+    const kernelFunc = ((args: KernelArgs) => impl(args, addon) ?? original.kernelFunc(args as never)) as unknown as KernelFunc;
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel({ ...original, kernelFunc });
+  }
+  active = {
+    kernels: [...originals.keys()],
+    unregister() {
+      for (const [name, original] of originals) {
+        tf.unregisterKernel(name, 'cpu');
+        tf.registerKernel(original);
+      }
+      active = null;
+    },
+  };
+  return active;
+}
