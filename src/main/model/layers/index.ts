@@ -17,3 +17,4 @@ export {
   type ConformerSubmodule,
 } from './conformer';
 export { CnnEncoder, ConvBnAct, type CnnEncoderConfig } from './cnn-encoder';
+export { QuantileHead } from './quantile-head';
