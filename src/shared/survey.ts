@@ -28,6 +28,8 @@ export interface Spectrum {
   layout: 'image' | 'coadd-table';
   /** Decimal string; null where the file has none (DR1/DR2) or a bogus one (DR3 negative OBSID). */
   obsid: string | null;
+  /** The OBSID card exactly as written when it was rejected as bogus (e.g. DR3's '-28762'); absent otherwise. */
+  rawObsid?: string;
   designation: string | null;
   ra: number;
   dec: number;
