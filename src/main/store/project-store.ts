@@ -14,7 +14,7 @@ import type {
 } from '../../shared/project';
 import { ArrayFiles, type ArrayRef } from './arrays';
 import { acquireInstance, Db, num, releaseInstance } from './db';
-import { LIGHTCURVE_FILE, LIGHTCURVE_LAYOUT, SPECTRUM_FILE, SPECTRUM_LAYOUT } from './layouts';
+import { EMBEDDING_FILE, EMBEDDING_LAYOUT, LIGHTCURVE_FILE, LIGHTCURVE_LAYOUT, SPECTRUM_FILE, SPECTRUM_LAYOUT } from './layouts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { rebuildStars } from './stars';
 import { importCatalog, type ImportCatalogOptions } from './catalogs';
@@ -399,6 +399,38 @@ export class ProjectStore {
       starId: r.star_id as string, kic: num(r.kic), epic: num(r.epic), designation: r.designation as string | null,
       ra: r.ra as number | null, dec: r.dec as number | null, spectra: num(r.n_spectra) ?? 0, lightCurves: num(r.n_lightcurves) ?? 0,
     }));
+  }
+
+  /**
+   * Stores one embedding vector per star under `name` (e.g. 'desa-v1/joint'), replacing earlier
+   * vectors of that name for those stars. Vectors go to arrays/embeddings.bin, fsynced before commit.
+   * @throws Error naming the star when vectors of one name differ in length
+   */
+  async putEmbeddings(name: string, rows: readonly { starId: string; vector: Float32Array }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const dim = rows[0].vector.length;
+    const file = this.arrays.get(EMBEDDING_FILE);
+    const bad = rows.find((r) => r.vector.length !== dim);
+    if (bad) throw new Error(`embedding '${name}' of ${bad.starId} has ${bad.vector.length} values, expected ${dim}`);
+    const refs = rows.map((r) => file.append(EMBEDDING_LAYOUT, { vector: r.vector }, `embedding '${name}' of ${r.starId}`));
+    file.sync();
+    await this.db.transaction(async () => {
+      await this.db.run('CREATE OR REPLACE TEMP TABLE replaced (star_id VARCHAR)');
+      await this.db.insert('replaced', ['star_id'], rows.map((r) => [r.starId]));
+      await this.db.run('DELETE FROM embeddings WHERE name = $1 AND star_id IN (SELECT star_id FROM replaced)', [name]);
+      await this.db.run('DROP TABLE replaced');
+      await this.db.insert(
+        'embeddings', ['star_id', 'name', 'dim', 'array_file', 'array_offset', 'array_length'],
+        rows.map((r, i) => [r.starId, name, dim, refs[i].file, refs[i].offset, refs[i].length]),
+      );
+    });
+  }
+
+  /** The embedding vector of one star under `name`, exactly as stored; null when absent. */
+  async getEmbedding(starId: string, name: string): Promise<Float32Array | null> {
+    const row = await this.db.one<Row>('SELECT * FROM embeddings WHERE star_id = $1 AND name = $2', [starId, name]);
+    if (!row) return null;
+    return this.arrays.get(row.array_file as string).read(EMBEDDING_LAYOUT, arrayRef(row)).vector as Float32Array;
   }
 
   /** Imports a label table and crossmatches it to the stars (see catalogs.ts). */

@@ -83,6 +83,26 @@ describe('ProjectStore arrays', () => {
   });
 });
 
+describe('ProjectStore embeddings', () => {
+  it('stores vectors per star and name, replaces them, and reads them back exactly', async () => {
+    const store = await ProjectStore.create(tempProject());
+    try {
+      // Real values as stand-in vectors: slices of a real LAMOST flux array.
+      const a = dr7.flux.slice(0, 64);
+      const b = dr7.flux.slice(64, 128);
+      await store.putEmbeddings('test/joint', [{ starId: 'KIC 11442793', vector: a }, { starId: 'KIC 8098300', vector: b }]);
+      await store.putEmbeddings('test/joint', [{ starId: 'KIC 8098300', vector: a }]);
+      expect(bytes((await store.getEmbedding('KIC 11442793', 'test/joint'))!).equals(bytes(a))).toBe(true);
+      expect(bytes((await store.getEmbedding('KIC 8098300', 'test/joint'))!).equals(bytes(a))).toBe(true);
+      expect(await store.getEmbedding('KIC 8098300', 'other')).toBeNull();
+      await expect(store.putEmbeddings('test/joint', [{ starId: 'x', vector: a }, { starId: 'y', vector: dr7.flux.slice(0, 3) }]))
+        .rejects.toThrow("embedding 'test/joint' of y has 3 values, expected 64");
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('ProjectStore stars and matching', () => {
   it('groups quarters into one star, ties a KIC-named spectrum by id and a nearby one by position', async () => {
     const [k90] = quarters;
