@@ -96,7 +96,7 @@ describe('gradient checks (finite differences vs float64 reference)', () => {
 
   it('VICReg', () => {
     const r = rng(7);
-    checkGradients(vicregLoss, (x, y) => ref.vicreg(x, y, B, d), [randomInput([B, d], r, 0.6), randomInput([B, d], r, 0.6)], [0, 1], { vtol: 2e-5 });
+    checkGradients((x, y) => vicregLoss(x, y), (x, y) => ref.vicreg(x, y, B, d), [randomInput([B, d], r, 0.6), randomInput([B, d], r, 0.6)], [0, 1], { vtol: 2e-5 });
   });
 
   it('cross-entropy, plain and class-weighted', () => {
