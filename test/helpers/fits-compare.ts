@@ -158,11 +158,14 @@ function compareColumn(code: string, data: ColumnData, theirs: DumpColumn, at: s
   const blob = theirs.array as Blob;
   const expected = blobArray(blob);
   let ours: ArrayLike<number | bigint>;
+  // By design B + TZERO -128 gives Int8Array where astropy gives float64: values must still agree.
   if (blob.dtype === 'bool') {
     ours = code === 'L' ? Uint8Array.from(data.values as (boolean | null)[], (v) => (v ? 1 : 0)) : (data.values as Uint8Array);
   } else {
     ours = data.values as NumericArray;
-    if (dtypeOf(data.values as NumericArray) !== blob.dtype) return [`${at} dtype: ours ${dtypeOf(data.values as NumericArray)}, astropy ${blob.dtype}`];
+    const signedBytes = dtypeOf(ours as NumericArray) === 'int8' && blob.dtype === 'float64';
+    if (signedBytes) ours = Float64Array.from(ours as Int8Array);
+    else if (dtypeOf(data.values as NumericArray) !== blob.dtype) return [`${at} dtype: ours ${dtypeOf(data.values as NumericArray)}, astropy ${blob.dtype}`];
   }
   const problems: string[] = [];
   if (theirs.blank) {

@@ -47,8 +47,8 @@ def array_blob(array):
     array = np.ascontiguousarray(array)
     if array.dtype.kind == "c":
         dtype = "float32" if array.dtype.itemsize == 8 else "float64"
-        flat = array.reshape(-1).view(array.dtype.newbyteorder("=")).astype(array.dtype.newbyteorder("<"))
-        data = flat.view(np.dtype(dtype).newbyteorder("<"))
+        flat = array.reshape(-1).astype("<c8" if dtype == "float32" else "<c16")
+        data = flat.view("<f4" if dtype == "float32" else "<f8")  # interleaved re, im
     elif array.dtype.kind == "b":
         dtype = "bool"
         data = array.reshape(-1).astype("u1")
