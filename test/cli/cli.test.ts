@@ -14,7 +14,8 @@ import { runCli, startCli } from './run-cli';
 const KEPLER_FILE = realDataPath('kepler', 'kplr011442793-2009350155506_llc.fits');
 const DR10_FILE = realDataPath(
   'lamost',
-  readdirSync(realDataPath('lamost')).filter((f) => f.startsWith('spec-') && f.endsWith('.fits.gz')).sort()[0],
+  // DR10 files are the LMJD 59xxx .fits.gz ones (SOURCES.md); DR6 is also gzipped, so select by LMJD.
+  readdirSync(realDataPath('lamost')).filter((f) => /^spec-59\d{3}-.*\.fits\.gz$/.test(f)).sort()[0],
 );
 
 let work: string;
