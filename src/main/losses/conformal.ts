@@ -79,16 +79,15 @@ export function conformityScores(preds: QuantilePredictions, target: ArrayLike<n
 }
 
 /**
- * `np.quantile(values, q)` with NumPy's default 'linear' method, including its virtual-index
- * formula n·q + (1 − q) − 1 and its two-sided lerp. NaNs must be removed first.
+ * `np.quantile(values, q)` with NumPy's default 'linear' method: virtual index (n − 1)·q and
+ * NumPy's two-sided lerp (a + (b−a)·t for t < 0.5, b − (b−a)·(1−t) otherwise). NaNs must be removed first.
  */
 export function numpyQuantileLinear(values: ArrayLike<number>, q: number): number {
   const n = values.length;
   if (n === 0) throw new Error('numpyQuantileLinear: no values');
   if (!(q >= 0 && q <= 1)) throw new Error(`numpyQuantileLinear: quantile ${q} is outside [0, 1]`);
   const sorted = Float64Array.from(values).sort();
-  // NumPy: n·q + (α + q·(1 − α − β)) − 1 with α = β = 1.
-  const virtual = n * q + (1 - q) - 1;
+  const virtual = (n - 1) * q; // NumPy 'linear': get_virtual_index = (n − 1)·q
   let prev = Math.floor(virtual);
   const gamma = virtual - prev;
   prev = Math.min(Math.max(prev, 0), n - 1);

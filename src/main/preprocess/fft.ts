@@ -211,18 +211,16 @@ export function rfft(x: ArrayLike<number>): ComplexArray {
   return { re, im };
 }
 
-/** The plain O(n²) DFT, for tests only. */
+/** The plain O(n²) DFT (a reference for tests): exact roots from a table, one sum per bin. */
 export function naiveDft(x: ComplexArray, sign: 1 | -1 = -1): ComplexArray {
   const n = x.re.length;
+  const w = rootsOfUnity(n, sign);
   const re = new Float64Array(n), im = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     let sr = 0, si = 0;
-    for (let j = 0; j < n; j++) {
-      const t = ((j * k) % n);
-      const angle = (sign * 2 * Math.PI * t) / n;
-      const c = Math.cos(angle), s = Math.sin(angle);
-      sr += x.re[j] * c - x.im[j] * s;
-      si += x.re[j] * s + x.im[j] * c;
+    for (let j = 0, t = 0; j < n; j++, t = (t + k) % n) {
+      sr += x.re[j] * w.re[t] - x.im[j] * w.im[t];
+      si += x.re[j] * w.im[t] + x.im[j] * w.re[t];
     }
     re[k] = sr; im[k] = si;
   }
