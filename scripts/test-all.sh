@@ -26,6 +26,7 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 
+[ -f native/build/Release/desa_kernels.node ] || npm run build:native
 npx electron-vite build
 npx vitest run
 npx vitest run --config vitest.e2e.config.ts
