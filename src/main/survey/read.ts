@@ -1,4 +1,5 @@
 /** One entry point that turns any survey FITS file we know into the shared data model. */
+import { stat } from 'node:fs/promises';
 import { FitsError, openFits } from '../fits/index.js';
 import type { SurveyRecord } from '../../shared/survey.js';
 import { detectProduct } from './detect.js';
@@ -15,10 +16,11 @@ import { readLamostSpectrum } from './lamost.js';
  *   or for a file that is not FITS at all.
  */
 export async function readSurveyFile(path: string): Promise<SurveyRecord> {
+  await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new SurveyError(path, e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`);
+  });
   const fits = await openFits(path).catch((e: unknown) => {
-    if (e instanceof FitsError) throw new SurveyError(path, `not a readable FITS file: ${e.problem}`);
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SurveyError(path, code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`);
+    throw new SurveyError(path, `not a readable FITS file: ${e instanceof FitsError ? e.problem : (e as Error).message}`);
   });
   try {
     const product = detectProduct(fits);
