@@ -2,9 +2,9 @@
  * Ingest: scan folders, parse new or changed files on every core, and stream the results to the
  * project store's single writer in batches.
  *
- * Memory stays bounded: the pool yields results in scan order with at most 2 x cores parsed files
- * waiting, and it does not parse further while a batch is being written (back-pressure through
- * the async generator). Each batch is one transaction, so a crash or a cancel keeps every batch
+ * Memory stays bounded: the pool yields results in scan order and never runs more than
+ * 2 x cores + one batch of files ahead of the writer (back-pressure through the async generator),
+ * so at most about two batches of parsed arrays are held at once. Each batch is one transaction, so a crash or a cancel keeps every batch
  * already written and the next ingest continues from there (unchanged files are not read again).
  */
 import path from 'node:path';
@@ -86,7 +86,9 @@ export async function ingestInto(store: ProjectStore, dirs: string[], opts: Inge
     };
     const byPath = new Map(toRead.map((f) => [f.path, f]));
     try {
-      for await (const settled of pool.mapOrdered(toRead.map((f) => f.path), { signal: opts.signal })) {
+      // Enough look-ahead that workers parse the next batch while this one is written.
+      const concurrency = pool.size * 2 + batchSize;
+      for await (const settled of pool.mapOrdered(toRead.map((f) => f.path), { signal: opts.signal, concurrency })) {
         const stat = byPath.get(settled.input) as ScannedFile;
         const result: ReadResult = settled.ok
           ? settled.value
@@ -129,9 +131,7 @@ export async function ingestInto(store: ProjectStore, dirs: string[], opts: Inge
     params: { dirs: summary.dirs, matchRadiusArcsec: opts.matchRadiusArcsec ?? 3 },
     result: { ...run, cancelled, totals: summary.totals },
   });
-  tracker.setPhase(cancelled ? 'cancelled' : 'done', { total: run.filesSeen, unit: 'files' });
-  tracker.update(run.filesSeen);
-  tracker.flush();
+  tracker.setPhase(cancelled ? 'cancelled' : 'done', { total: run.filesSeen, unit: 'files', done: cancelled ? run.filesRead + run.filesUnchanged : run.filesSeen });
   if (cancelled) throw new IngestCancelledError(summary);
   return summary;
 }

@@ -54,14 +54,17 @@ export class ProgressTracker {
     this.samples.push({ t: this.now(), done: 0 });
   }
 
-  /** Starts a new phase: the count and the rate window restart, and an event is emitted at once. */
-  setPhase(phase: string, opts: { total?: number | null; unit?: string } = {}): void {
+  /**
+   * Starts a new phase: the count (0 unless `done` is given) and the rate window restart, and an
+   * event is emitted at once.
+   */
+  setPhase(phase: string, opts: { total?: number | null; unit?: string; done?: number } = {}): void {
     this.phase = phase;
     if (opts.total !== undefined) this.total = opts.total;
     if (opts.unit !== undefined) this.unit = opts.unit;
-    this.done = 0;
+    this.done = opts.done ?? 0;
     this.message = undefined;
-    this.samples = [{ t: this.now(), done: 0 }];
+    this.samples = [{ t: this.now(), done: this.done }];
     this.flush();
   }
 

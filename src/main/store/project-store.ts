@@ -128,9 +128,10 @@ export class ProjectStore {
   }
 
   /**
-   * Writes one batch of file outcomes: arrays first (fsynced), then all rows in one transaction.
-   * A file's earlier rows are replaced. A spectrum whose id is already held from another file is
-   * recorded as skipped (a duplicate), never stored twice.
+   * Writes one batch of file outcomes: arrays first (fsynced), then all rows in one transaction
+   * (a few set-based statements per batch, not per file). A file's earlier rows are replaced. A
+   * spectrum whose id is already held from another file (or earlier in the batch) is recorded as
+   * skipped (a duplicate), never stored twice.
    */
   async writeBatch(batch: readonly FileWrite[]): Promise<BatchResult[]> {
     const refs = new Map<string, ArrayRef>();
@@ -144,34 +145,51 @@ export class ProjectStore {
     this.arrays.syncAll();
 
     return this.db.transaction(async () => {
-      const results: BatchResult[] = [];
-      for (const w of batch) {
-        const o = w.outcome;
-        if (o.kind === 'unchanged') {
-          await this.db.run('UPDATE files SET size = $1, mtime_ms = $2 WHERE path = $3', [w.size, w.mtimeMs, w.path]);
-          results.push({ path: w.path, status: 'unchanged', reason: null });
-          continue;
-        }
-        await this.db.run('DELETE FROM spectra WHERE file = $1', [w.path]);
-        await this.db.run('DELETE FROM lightcurves WHERE file = $1', [w.path]);
-        await this.db.run('DELETE FROM files WHERE path = $1', [w.path]);
+      const unchanged = batch.filter((w) => w.outcome.kind === 'unchanged');
+      const replaced = batch.filter((w) => w.outcome.kind !== 'unchanged');
+      for (const w of unchanged) {
+        await this.db.run('UPDATE files SET size = $1, mtime_ms = $2 WHERE path = $3', [w.size, w.mtimeMs, w.path]);
+      }
+      const paths = replaced.map((w) => w.path);
+      if (paths.length > 0) {
+        const list = paths.map((_, i) => `$${i + 1}`).join(', ');
+        await this.db.run(`DELETE FROM spectra WHERE file IN (${list})`, paths);
+        await this.db.run(`DELETE FROM lightcurves WHERE file IN (${list})`, paths);
+        await this.db.run(`DELETE FROM files WHERE path IN (${list})`, paths);
+      }
 
+      const ids = new Map<string, string>(); // spectrum id -> file, for this batch
+      const wanted = replaced.flatMap((w) => (w.outcome.kind === 'spectrum' ? [spectrumId(w.outcome.spectrum)] : []));
+      if (wanted.length > 0) {
+        const list = wanted.map((_, i) => `$${i + 1}`).join(', ');
+        for (const r of await this.db.all<{ spectrum_id: string; file: string }>(`SELECT spectrum_id, file FROM spectra WHERE spectrum_id IN (${list})`, wanted)) {
+          ids.set(r.spectrum_id, r.file);
+        }
+      }
+
+      const spectra: DuckDBValue[][] = [];
+      const lightCurves: DuckDBValue[][] = [];
+      const files: DuckDBValue[][] = [];
+      const results = new Map<string, BatchResult>(unchanged.map((w) => [w.path, { path: w.path, status: 'unchanged', reason: null }]));
+      for (const w of replaced) {
+        const o = w.outcome;
         let status: BatchResult['status'] = 'skipped';
         let reason: string | null = null;
         let recordKind: string | null = null;
         let product: string | null = null;
         if (o.kind === 'spectrum') {
           const id = spectrumId(o.spectrum);
-          const other = await this.db.one<{ file: string }>('SELECT file FROM spectra WHERE spectrum_id = $1', [id]);
-          if (other) {
-            reason = `${w.path}: same spectrum (${id}) as ${other.file}, which is already ingested`;
+          const other = ids.get(id);
+          if (other !== undefined) {
+            reason = `${w.path}: same spectrum (${id}) as ${other}, which is already ingested`;
           } else {
-            await this.insertSpectrum(id, o.spectrum, w.path, refs.get(w.path) as ArrayRef);
+            ids.set(id, w.path);
+            spectra.push(spectrumRow(id, o.spectrum, w.path, refs.get(w.path) as ArrayRef));
             status = 'ingested';
             recordKind = 'spectrum';
           }
         } else if (o.kind === 'lightcurve') {
-          await this.insertLightCurve(o.lightCurve, w.path, refs.get(w.path) as ArrayRef);
+          lightCurves.push(lightCurveRow(o.lightCurve, w.path, refs.get(w.path) as ArrayRef));
           status = 'ingested';
           recordKind = 'lightcurve';
         } else if (o.kind === 'other') {
@@ -179,17 +197,17 @@ export class ProjectStore {
           recordKind = 'other';
           product = o.product;
           reason = o.reason;
-        } else {
+        } else if (o.kind === 'skipped') {
           reason = o.reason;
         }
-        await this.db.run(
-          `INSERT INTO files (path, size, mtime_ms, sha256, status, record_kind, product, reason, ingested_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
-          [w.path, w.size, w.mtimeMs, w.sha256, status, recordKind, product, reason],
-        );
-        results.push({ path: w.path, status, reason });
+        files.push([w.path, w.size, w.mtimeMs, w.sha256, status, recordKind, product, reason]);
+        results.set(w.path, { path: w.path, status, reason });
       }
-      return results;
+      await this.db.insert('spectra', SPECTRUM_COLUMNS, spectra);
+      await this.db.insert('lightcurves', LIGHTCURVE_COLUMNS, lightCurves);
+      await this.db.insert('files', ['path', 'size', 'mtime_ms', 'sha256', 'status', 'record_kind', 'product', 'reason'], files);
+      if (files.length > 0) await this.db.run(`UPDATE files SET ingested_at = now() WHERE ingested_at IS NULL`);
+      return batch.map((w) => results.get(w.path) as BatchResult);
     });
   }
 
@@ -221,24 +239,6 @@ export class ProjectStore {
         [[p.jobId, p.kind, p.startedAt.toISOString(), p.endedAt.toISOString(), p.appVersion, JSON.stringify(p.params), JSON.stringify(p.result)]],
       ),
     );
-  }
-
-  private async insertSpectrum(id: string, s: Spectrum, file: string, ref: ArrayRef): Promise<void> {
-    const obsid = s.obsid !== null && /^[1-9]\d*$/.test(s.obsid) ? BigInt(s.obsid) : null;
-    const values: DuckDBValue[] = [
-      id, obsid, file, s.dataRelease, s.layout, s.designation, s.ra, s.dec, s.lmjd, s.planId, s.spId, s.fiberId,
-      s.snr.u, s.snr.g, s.snr.r, s.snr.i, s.snr.z, s.z, s.zErr, s.heliocentricCorrection, s.objectClass, s.subclass,
-      s.targetSource, s.targetComment, s.targetFrom, s.kic, s.flux.length, ref.file, ref.offset, ref.length,
-    ];
-    await this.db.insert('spectra', SPECTRUM_COLUMNS, [values]);
-  }
-
-  private async insertLightCurve(lc: LightCurve, file: string, ref: ArrayRef): Promise<void> {
-    const values: DuckDBValue[] = [
-      file, lc.survey, lc.targetId, lc.quarter, lc.campaign, lc.dataRelease, lc.time.length, lc.ra, lc.dec, lc.kepmag,
-      lc.teff, lc.logg, lc.feh, lc.radius, ref.file, ref.offset, ref.length,
-    ];
-    await this.db.insert('lightcurves', LIGHTCURVE_COLUMNS, [values]);
   }
 
   // ---------------------------------------------------------------- queries
@@ -463,6 +463,22 @@ const LIGHTCURVE_COLUMNS = [
   'file', 'survey', 'target_id', 'quarter', 'campaign', 'data_release', 'n_cadences', 'ra', 'dec', 'kepmag',
   'teff', 'logg', 'feh', 'radius', 'array_file', 'array_offset', 'array_length',
 ] as const;
+
+function spectrumRow(id: string, s: Spectrum, file: string, ref: ArrayRef): DuckDBValue[] {
+  const obsid = s.obsid !== null && /^[1-9]\d*$/.test(s.obsid) ? BigInt(s.obsid) : null;
+  return [
+    id, obsid, file, s.dataRelease, s.layout, s.designation, s.ra, s.dec, s.lmjd, s.planId, s.spId, s.fiberId,
+    s.snr.u, s.snr.g, s.snr.r, s.snr.i, s.snr.z, s.z, s.zErr, s.heliocentricCorrection, s.objectClass, s.subclass,
+    s.targetSource, s.targetComment, s.targetFrom, s.kic, s.flux.length, ref.file, ref.offset, ref.length,
+  ];
+}
+
+function lightCurveRow(lc: LightCurve, file: string, ref: ArrayRef): DuckDBValue[] {
+  return [
+    file, lc.survey, lc.targetId, lc.quarter, lc.campaign, lc.dataRelease, lc.time.length, lc.ra, lc.dec, lc.kepmag,
+    lc.teff, lc.logg, lc.feh, lc.radius, ref.file, ref.offset, ref.length,
+  ];
+}
 
 function arrayRef(row: Row): ArrayRef {
   return { file: row.array_file as string, offset: num(row.array_offset) as number, length: num(row.array_length) as number };
