@@ -75,22 +75,16 @@ export function drawOrbit(
   const inclination = Math.acos(rng.uniform());
   const omega = rng.between(0, 2 * Math.PI);
   const tPeri = epoch + rng.between(0, periodDays);
-  const p = periodDays * DAY_S;
-  const sinI = Math.sin(inclination);
-  const root = Math.sqrt(1 - eccentricity * eccentricity);
-  const kFactor = Math.cbrt((2 * Math.PI * G_SI * M_SUN_KG) / p) / root / 1000; // km/s per (M sin i / M_tot^(2/3))
+  const { k1, k2 } = semiAmplitudes(m1, m2, periodDays, eccentricity, inclination);
+  return { periodDays, eccentricity, omega, inclination, tPeri, massRatio: q, semiMajorAxisAu: a, k1, k2 };
+}
+
+/** RV semi-amplitudes (km/s): K1 = (2πG/P)^(1/3) m2 sin i / ((m1+m2)^(2/3) sqrt(1−e²)), and K2 likewise. */
+export function semiAmplitudes(m1: number, m2: number, periodDays: number, e: number, inclination: number): { k1: number; k2: number } {
+  const kFactor = Math.cbrt((2 * Math.PI * G_SI * M_SUN_KG) / (periodDays * DAY_S)) / Math.sqrt(1 - e * e) / 1000;
   const mTot23 = Math.pow(m1 + m2, 2 / 3);
-  return {
-    periodDays,
-    eccentricity,
-    omega,
-    inclination,
-    tPeri,
-    massRatio: q,
-    semiMajorAxisAu: a,
-    k1: (kFactor * m2 * sinI) / mTot23,
-    k2: (kFactor * m1 * sinI) / mTot23,
-  };
+  const sinI = Math.sin(inclination);
+  return { k1: (kFactor * m2 * sinI) / mTot23, k2: (kFactor * m1 * sinI) / mTot23 };
 }
 
 /** Solves Kepler's equation M = E − e sin E (Newton) and returns the true anomaly. */

@@ -11,7 +11,7 @@ export const MASS_RANGE = [0.2, 2.5] as const;
  * Kroupa (2001) IMF, dN/dM ∝ M^-1.3 below 0.5 Msun and M^-2.3 above, sampled by inverting the
  * cumulative distribution of each segment.
  */
-export function drawImfMass(rng: Rng, lo = MASS_RANGE[0], hi = MASS_RANGE[1]): number {
+export function drawImfMass(rng: Rng, lo: number = MASS_RANGE[0], hi: number = MASS_RANGE[1]): number {
   const segments: { a: number; b: number; alpha: number; k: number }[] = [];
   const brk = 0.5;
   // Continuity at the break: k2 = k1 * brk^(alpha2 - alpha1).
