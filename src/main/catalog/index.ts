@@ -16,3 +16,4 @@ export {
   type SkyPositions,
 } from './crossmatch.js';
 export * from './types.js';
+export { findPositionColumns, matchIdsToTable, matchPositionsToTable } from './join.js';
