@@ -2,11 +2,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createClient } from './client/index';
+import { ProjectState } from './features/project/state.svelte';
 import './styles.css';
 
 const target = document.getElementById('app')!;
 try {
-  mount(App, { target, props: { client: createClient() } });
+  const client = createClient();
+  mount(App, { target, props: { client, project: new ProjectState(client) } });
 } catch (err) {
   target.innerHTML = '';
   const message = document.createElement('p');

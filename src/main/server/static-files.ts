@@ -1,7 +1,7 @@
 /** Serves the built renderer (out/renderer) to the browser. */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -23,7 +23,10 @@ const CONTENT_TYPES: Record<string, string> = {
  */
 export function findRendererDir(): string | null {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [resolve(here, '../../renderer'), resolve(here, '../../../out/renderer')];
+  // Only an `out/renderer` is a build: from sources, ../../renderer would be src/renderer itself.
+  const candidates = [resolve(here, '../../renderer'), resolve(here, '../../../out/renderer')].filter(
+    (dir) => basename(dirname(dir)) === 'out',
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 
