@@ -9,3 +9,5 @@ export * from './polynomialFit.js';
 export * from './spectrum.js';
 export * from './fft.js';
 export * from './lightCurve.js';
+export * from './json.js';
+export { preprocessFile, preprocessFiles, type PreprocessFileOptions, type PreprocessFileResult } from './file.js';

@@ -13,11 +13,9 @@
 import { numpyInterp, numpyLinspace } from './interpolate.js';
 import { meanFloat32, meanFloat64, nanMeanFloat32, stdFloat32, stdFloat64 } from './reductions.js';
 import { fft, ifft, rfft } from './fft.js';
+import { qualityBitmask, type QualityMask } from '../survey/quality.js';
 
 const f32 = Math.fround;
-
-/** Kepler QUALITY bits lightkurve calls "default" (cadences that are definitely unusable). */
-export const KEPLER_DEFAULT_QUALITY_BITMASK = 1 | 2 | 4 | 8 | 32 | 256 | 16384 | 65536 | 1048576;
 
 /** One quarter of long-cadence photometry (a `LightCurve` from src/shared/survey.ts fits). */
 export interface QuarterInput {
@@ -36,8 +34,12 @@ export interface LightCurvePreprocessOptions {
   views?: 1 | 2;
   /** Seed of the crop RNG; the same seed gives the same crops. */
   seed?: number;
-  /** Cadences with (QUALITY & bitmask) ≠ 0 become NaN before stitching; 0 (the code's choice) keeps all. */
-  qualityBitmask?: number;
+  /**
+   * Cadences whose QUALITY has a bit of this mask set become NaN before stitching (then filled like
+   * the pipeline's own NaNs). A lightkurve preset name or an integer. Default 'none': the authors'
+   * code relies on PDCSAP's NaNs only, and the paper says nothing else.
+   */
+  qualityMask?: QualityMask;
   /** Channel A: the paper's absolute-magnitude normalisation (default) or the code's raw flux. */
   channelA?: 'absmag' | 'raw';
   /** Apparent magnitude (the paper: KMAG) and distance in pc, needed for `absmag`. */
@@ -57,7 +59,7 @@ export const LIGHT_CURVE_DEFAULTS: ResolvedLightCurveOptions = {
   crop: 'random',
   views: 2,
   seed: 0,
-  qualityBitmask: 0,
+  qualityMask: 'none',
   channelA: 'absmag',
   magnitude: null,
   distancePc: null,
@@ -342,7 +344,8 @@ export function preprocessLightCurve(input: QuarterInput | readonly QuarterInput
   const where = quarters[0]?.sourcePath ?? 'light curve';
   const o = resolveLightCurveOptions(opts, where);
   if (quarters.length === 0) throw new Error('preprocessLightCurve: no quarters given');
-  const masked = quarters.map((q) => applyQualityMask(q.pdcsapFlux, q.quality, o.qualityBitmask));
+  const bitmask = qualityBitmask(o.qualityMask);
+  const masked = quarters.map((q) => applyQualityMask(q.pdcsapFlux, q.quality, bitmask));
   const { stitched, offsets } = stitchQuarters(masked.map((m) => m.flux));
   const rawConcat = new Float32Array(stitched.length);
   let at = 0;
