@@ -3,11 +3,13 @@
  * (shared/fixtures/reference/preprocessing/kepler, README §2): every star, every crop length,
  * stage-wise (each stage fed the fixture's own input), with the README's tolerances.
  */
+import path from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { loadFixture, maxAbsDiff, countMismatches } from '../helpers/fixtures.js';
+import { loadFixture, maxAbsDiff, countMismatches, sharedRoot } from '../helpers/fixtures.js';
+import { readSurveyFile } from '../../src/main/survey/index.js';
 import {
   acfChannel, autocorrelation, crop, fftChannel, fillNaNs, logAmplitudeSpectrum, movingAverage,
-  padWithLast, preprocessLightCurve, stitchQuarters, zScoreFloat32, type QuarterInput,
+  padWithLast, preprocessFiles, preprocessLightCurve, stitchQuarters, zScoreFloat32, type QuarterInput,
 } from '../../src/main/preprocess/index.js';
 
 const fx = loadFixture('preprocessing/kepler');
@@ -85,5 +87,40 @@ describe.each(cases.map((c) => [c.id, c] as const))('Kepler %s', (id, c) => {
     const got = out.views[0].modelInput;
     for (const r of [0, 1]) expect(countMismatches(row(got, L, r), row(final, L, r))).toBe(0);
     for (const r of [2, 3]) expect(maxAbsDiff(row(got, L, r), row(final, L, r))).toBeLessThanOrEqual(2e-6);
+  });
+});
+
+describe.each(cases.map((c) => [c.id, c] as const))('Kepler %s read from the real files with our readers', (id, c) => {
+  it('per-quarter PDCSAP equals raw_concat; stitched and final follow bit for bit / within tolerance', async () => {
+    const curves = await Promise.all(c.sources.map((s) => readSurveyFile(path.join(sharedRoot, s))));
+    const lcs = curves.map((r) => {
+      if (r.kind !== 'lightcurve') throw new Error(`${r.sourcePath} did not read as a light curve`);
+      return r;
+    });
+    const raw = fx.f32(`${id}/raw_concat`);
+    let at = 0;
+    for (const lc of lcs) {
+      expect(countMismatches(lc.pdcsapFlux, raw.subarray(at, at + lc.pdcsapFlux.length))).toBe(0);
+      at += lc.pdcsapFlux.length;
+    }
+    expect(at).toBe(raw.length);
+    const L = c.crop_lengths[c.crop_lengths.length - 1];
+    const out = preprocessLightCurve(
+      lcs.map((lc) => ({ pdcsapFlux: lc.pdcsapFlux, quality: lc.quality, quarter: lc.quarter, sourcePath: lc.sourcePath })),
+      { length: L, crop: 0, views: 1, channelA: 'raw', qualityMask: 'none' },
+    );
+    expect(countMismatches(out.stitched, fx.f32(`${id}/stitched`))).toBe(0);
+    const final = fx.f32(`${id}/L${L}/final`);
+    for (const r of [0, 1]) expect(countMismatches(row(out.views[0].modelInput, L, r), row(final, L, r))).toBe(0);
+    for (const r of [2, 3]) expect(maxAbsDiff(row(out.views[0].modelInput, L, r), row(final, L, r))).toBeLessThanOrEqual(2e-6);
+  });
+
+  it('preprocessFiles returns the (4, 34560) input with the raw-channel note when no distance is given', async () => {
+    const res = await preprocessFiles(c.sources.map((s) => path.join(sharedRoot, s)), { lightCurve: { qualityMask: 'none' } });
+    expect(res.kind).toBe('lightcurve');
+    expect(res.inputShape).toEqual([4, 34560]);
+    expect(res.notes.some((n) => n.includes('raw smoothed PDCSAP'))).toBe(true);
+    const final = fx.f32(`${id}/L34560/final`);
+    expect(maxAbsDiff(res.modelInputs[0], final)).toBeLessThanOrEqual(2e-6);
   });
 });
