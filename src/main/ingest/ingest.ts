@@ -16,7 +16,7 @@ import { WorkerPool } from '../jobs/pool';
 import { ProgressTracker } from '../jobs/progress';
 import { workerUrl } from '../jobs/worker-url';
 import { ProjectStore, type FileOutcome, type FileRecord, type FileWrite } from '../store/index';
-import type { ReadResult } from './read-file';
+import type { ReadResult, ReadTask } from './read-file';
 import { scanForFits, type ScannedFile } from './scan';
 
 export interface IngestOptions {
@@ -72,7 +72,7 @@ export async function ingestInto(store: ProjectStore, dirs: string[], opts: Inge
   let cancelled = false;
   tracker.setPhase('reading files', { total: toRead.length });
   if (toRead.length > 0) {
-    const pool = new WorkerPool<string, ReadResult>(workerUrl(import.meta.url, './parse'), { size: opts.workers });
+    const pool = new WorkerPool<ReadTask, ReadResult>(workerUrl(import.meta.url, './parse'), { size: opts.workers });
     const batchSize = Math.max(1, opts.batchSize ?? 16);
     let batch: FileWrite[] = [];
     const writeBatch = async (): Promise<void> => {
@@ -85,15 +85,16 @@ export async function ingestInto(store: ProjectStore, dirs: string[], opts: Inge
       }
     };
     const byPath = new Map(toRead.map((f) => [f.path, f]));
+    const tasks = toRead.map((f): ReadTask => ({ path: f.path, knownSha256: known.get(f.path)?.sha256 ?? null }));
     try {
       // Enough look-ahead that workers parse the next batch while this one is written.
       const concurrency = pool.size * 2 + batchSize;
-      for await (const settled of pool.mapOrdered(toRead.map((f) => f.path), { signal: opts.signal, concurrency })) {
-        const stat = byPath.get(settled.input) as ScannedFile;
+      for await (const settled of pool.mapOrdered(tasks, { signal: opts.signal, concurrency })) {
+        const stat = byPath.get(settled.input.path) as ScannedFile;
         const result: ReadResult = settled.ok
           ? settled.value
-          : { path: settled.input, sha256: null, record: null, error: `${settled.input}: ${settled.error.message}` };
-        const outcome = toOutcome(result, known.get(stat.path));
+          : { path: stat.path, sha256: null, unchanged: false, record: null, error: `${stat.path}: ${settled.error.message}` };
+        const outcome = toOutcome(result);
         if (outcome.kind !== 'unchanged') run.filesRead++;
         if (outcome.kind === 'spectrum') run.spectraRead++;
         if (outcome.kind === 'lightcurve') run.lightCurvesRead++;
@@ -141,9 +142,9 @@ function sameStat(rec: FileRecord | undefined, f: ScannedFile): boolean {
   return rec !== undefined && rec.size === f.size && rec.mtimeMs === f.mtimeMs;
 }
 
-function toOutcome(r: ReadResult, previous: FileRecord | undefined): FileOutcome {
+function toOutcome(r: ReadResult): FileOutcome {
   // Touched but byte-identical (e.g. copied again): keep what the store holds.
-  if (previous && r.sha256 !== null && previous.sha256 === r.sha256) return { kind: 'unchanged' };
+  if (r.unchanged) return { kind: 'unchanged' };
   if (r.error !== null || r.record === null) return { kind: 'skipped', reason: r.error ?? `${r.path}: no record` };
   switch (r.record.kind) {
     case 'spectrum':

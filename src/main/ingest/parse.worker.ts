@@ -1,5 +1,5 @@
 // Worker entry of the ingest pool: hashes and parses one file per task (see read-file.ts).
 import { serveTasks } from '../jobs/worker-side';
-import { readCandidate } from './read-file';
+import { readCandidate, type ReadTask } from './read-file';
 
-serveTasks((file: string) => readCandidate(file));
+serveTasks((task: ReadTask) => readCandidate(task));

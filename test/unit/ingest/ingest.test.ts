@@ -116,6 +116,38 @@ describe('ingest of the real data set', () => {
   });
 });
 
+describe('re-ingest of changed files', () => {
+  it('does not re-read a touched but identical file, and re-reads a file whose content changed', async () => {
+    const dir = path.join(root, 'changing');
+    fs.mkdirSync(dir);
+    const q3 = realDataPath('kepler/kplr011442793-2009350155506_llc.fits');
+    const q4 = realDataPath('kepler/kplr011442793-2010009091648_llc.fits');
+    const q5 = realDataPath('kepler/kplr011442793-2010174085026_llc.fits');
+    fs.copyFileSync(q3, path.join(dir, 'a.fits'));
+    fs.copyFileSync(q5, path.join(dir, 'b.fits'));
+    const project = path.join(root, 'changing-project');
+    expect((await ingest([dir], project)).filesRead).toBe(2);
+
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(dir, 'a.fits'), later, later);
+    const touched = await ingest([dir], project);
+    expect(touched).toMatchObject({ filesRead: 0, filesUnchanged: 2 });
+
+    fs.copyFileSync(q4, path.join(dir, 'b.fits'));
+    const changed = await ingest([dir], project);
+    expect(changed).toMatchObject({ filesRead: 1, filesUnchanged: 1, lightCurvesRead: 1 });
+    expect(changed.totals).toMatchObject({ lightCurves: 2, lightCurveStars: 1 });
+    const store = await ProjectStore.open(project);
+    try {
+      // SOURCES.md: the Q3 file has 4370 cadences, the Q4 file 1021.
+      const lcs = await store.getLightCurves(11442793);
+      expect(lcs.map((l) => [path.basename(l.sourcePath), l.quarter, l.time.length])).toEqual([['a.fits', 3, 4370], ['b.fits', 4, 1021]]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('ingest matching on real files', () => {
   it('pairs a spectrum naming the KIC and one within 3 arcsec, keeping the distance', async () => {
     const dir = path.join(root, 'match-data');
