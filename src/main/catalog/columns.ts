@@ -24,8 +24,7 @@ export function parseFloatCell(text: string): number {
 
 function fitsInt64(text: string): boolean {
   // Up to 18 digits always fit; only longer ones need the exact check.
-  const digits = text.replace(/^[+-]/, '');
-  if (digits.length <= 18) return true;
+  if (text.length <= 18) return true;
   const v = BigInt(text);
   return v <= INT64_MAX && v >= INT64_MIN;
 }

@@ -165,30 +165,42 @@ export function parseDelimited(file: string, text: string, opts: ReadCatalogOpti
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const delimiter = opts.format === 'csv' ? ',' : opts.format === 'tsv' || opts.format === 'vizier-tsv' ? '\t' : detectDelimiter(text);
   const comments: string[] = [];
-  const records: DelimitedRecord[] = [];
-  splitRecords(text, delimiter, (c) => comments.push(c), (r) => records.push(r));
-  if (records.length === 0) throw new CatalogError(file, 'no header row found (the file is empty or all comments)');
-
-  const header = records[0].fields.map((f) => f.trim());
-  let dataStart = 1;
-  let units: (string | null)[] = header.map(() => null);
-  const isVizier = records.length >= 3 && isDashRow(records[2].fields) && records[2].fields.length === header.length;
-  if (isVizier) {
-    units = records[1].fields.map((u) => (u.trim() === '' ? null : u.trim()));
-    dataStart = 3;
-  }
-  const vizierTypes = parseVizierColumnComments(comments);
-
-  const ncol = header.length;
   const isNull = makeNullTest(opts.nullValues);
-  const cells: (string | null)[][] = header.map(() => []);
-  for (let r = dataStart; r < records.length; r++) {
-    const { fields, line } = records[r];
-    if (fields.length !== ncol) {
-      throw new CatalogError(file, `line ${line} has ${fields.length} fields but the header names ${ncol} columns`);
-    }
+
+  // The first three records decide header/units/dashes; data rows then go straight into columns,
+  // so a million-row file never holds its records twice.
+  const head: DelimitedRecord[] = [];
+  let layout: { header: string[]; units: (string | null)[]; isVizier: boolean } | null = null;
+  let cells: (string | null)[][] = [];
+  let nrows = 0;
+  const addRow = ({ fields, line }: DelimitedRecord): void => {
+    const ncol = cells.length;
+    if (fields.length !== ncol) throw new CatalogError(file, `line ${line} has ${fields.length} fields but the header names ${ncol} columns`);
     for (let c = 0; c < ncol; c++) cells[c].push(cleanCell(fields[c], isNull));
-  }
+    nrows++;
+  };
+  const settleLayout = (): void => {
+    const header = head[0].fields.map((f) => f.trim());
+    const isVizier = head.length >= 3 && isDashRow(head[2].fields) && head[2].fields.length === header.length;
+    const units = isVizier ? head[1].fields.map((u) => (u.trim() === '' ? null : u.trim())) : header.map(() => null);
+    layout = { header, units, isVizier };
+    cells = header.map(() => []);
+    head.slice(isVizier ? 3 : 1).forEach(addRow);
+  };
+  splitRecords(
+    text,
+    delimiter,
+    (c) => comments.push(c),
+    (r) => {
+      if (layout) return addRow(r);
+      head.push(r);
+      if (head.length === 3) settleLayout();
+    },
+  );
+  if (head.length === 0) throw new CatalogError(file, 'no header row found (the file is empty or all comments)');
+  if (!layout) settleLayout();
+  const { header, units, isVizier } = layout!;
+  const vizierTypes = parseVizierColumnComments(comments);
 
   const notes: string[] = [];
   let first = 0;
@@ -197,12 +209,12 @@ export function parseDelimited(file: string, text: string, opts: ReadCatalogOpti
     notes.push('dropped the leading unnamed index column (0..n-1)');
   }
   const columns = [];
-  for (let c = first; c < ncol; c++) {
+  for (let c = first; c < header.length; c++) {
     const name = header[c] === '' ? `col${c}` : header[c];
     const declared = vizierTypes.get(name);
     const spec: TextColumnSpec = { name, unit: units[c] ?? null, type: declared?.type, description: declared?.description };
     columns.push(buildColumn(spec, cells[c]));
   }
   const format = isVizier ? 'vizier-tsv' : delimiter === '\t' ? 'tsv' : 'csv';
-  return { path: file, format, nrows: records.length - dataStart, columns, notes };
+  return { path: file, format, nrows, columns, notes };
 }
