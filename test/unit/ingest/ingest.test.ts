@@ -6,6 +6,7 @@ import type { JobProgress } from '../../../src/shared/jobs';
 import type { IngestSummary } from '../../../src/shared/project';
 import { ingest, IngestCancelledError } from '../../../src/main/ingest/index';
 import { ProjectStore } from '../../../src/main/store/index';
+import { JobRegistry } from '../../../src/main/jobs/index';
 import { realDataPath } from '../../helpers/paths';
 import { runPython } from '../../helpers/python';
 
@@ -193,7 +194,9 @@ describe('ingest of bad files', () => {
     fs.mkdirSync(dir);
     const kepler = realDataPath('kepler/kplr011442793-2010009091648_llc.fits');
     fs.writeFileSync(path.join(dir, 'empty.fits'), '');
-    fs.writeFileSync(path.join(dir, 'truncated.fits'), fs.readFileSync(kepler).subarray(0, 20_000));
+    // Cut inside the LIGHTCURVE table's data (SOURCES.md: this file is 132480 bytes), and a cut .gz.
+    fs.writeFileSync(path.join(dir, 'truncated.fits'), fs.readFileSync(kepler).subarray(0, 100_000));
+    fs.writeFileSync(path.join(dir, 'truncated.fits.gz'), fs.readFileSync(realDataPath('lamost/spec-57287-KP193637N444141V03_sp10-161.fits.gz')).subarray(0, 30_000));
     fs.writeFileSync(path.join(dir, 'readme.fits'), 'These are my LAMOST notes, not a FITS file.\n');
     const corrupt = Buffer.from(fs.readFileSync(realDataPath('lamost/spec-58397-EG014118N254444M01_sp03-031.fits')));
     // Card 2 is BITPIX; give it a value no FITS reader accepts.
@@ -209,12 +212,13 @@ describe('ingest of bad files', () => {
     expect(s.totals).toMatchObject({ spectra: 1, lightCurves: 1 });
     expect(s.recognised).toEqual([{ path: path.join(dir, 'sdss.fits'), product: 'SDSS', reason: expect.stringMatching(/SDSS/) }]);
     const reasons = Object.fromEntries(s.skipped.map((k) => [path.basename(k.path), k.reason]));
-    expect(Object.keys(reasons).sort()).toEqual(['corrupt-header.fits', 'empty.fits', 'kirk-catalogue.fits', 'readme.fits', 'truncated.fits']);
+    expect(Object.keys(reasons).sort()).toEqual(['corrupt-header.fits', 'empty.fits', 'kirk-catalogue.fits', 'readme.fits', 'truncated.fits', 'truncated.fits.gz']);
     for (const k of s.skipped) expect(k.reason.startsWith(`${k.path}: `)).toBe(true);
     expect(reasons['empty.fits']).toMatch(/empty file \(0 bytes\)/);
     expect(reasons['readme.fits']).toMatch(/not a FITS file/);
-    expect(reasons['truncated.fits']).toMatch(/truncated|ends|short|missing/i);
-    expect(reasons['corrupt-header.fits']).toMatch(/BITPIX/);
+    expect(reasons['truncated.fits']).toMatch(/truncated data unit.*ends at 100000/);
+    expect(reasons['truncated.fits.gz']).toMatch(/gzip.*unexpected end/);
+    expect(reasons['corrupt-header.fits']).toMatch(/BITPIX must be an integer, found abc/);
     expect(reasons['kirk-catalogue.fits']).toMatch(/wrong survey/);
   });
 });
@@ -222,21 +226,17 @@ describe('ingest of bad files', () => {
 describe('ingest cancel and resume', () => {
   it('keeps what was committed when cancelled and a later ingest ends with the same counts as one run', async () => {
     const project = path.join(root, 'cancelled');
-    const ac = new AbortController();
+    // Run as the app does: a JobRegistry job, cancelled from outside once 40 files are read.
+    const jobs = new JobRegistry();
     const events: JobProgress[] = [];
-    let error: unknown;
-    try {
-      await ingest([REAL], project, {
-        signal: ac.signal,
-        batchSize: 8,
-        onProgress: (p) => {
-          events.push(p);
-          if (p.phase === 'reading files' && p.done >= 40) ac.abort();
-        },
-      });
-    } catch (e) {
-      error = e;
-    }
+    const job = jobs.start('ingest', (ctx) => ingest([REAL], project, { signal: ctx.signal, onProgress: ctx.onProgress, batchSize: 8 }));
+    jobs.subscribe((e) => {
+      if (e.type !== 'progress') return;
+      events.push(e.progress);
+      if (e.progress.phase === 'reading files' && e.progress.done >= 40) jobs.cancel(job.jobId);
+    });
+    const error = await job.result.catch((e: unknown) => e);
+    expect(jobs.get(job.jobId)?.state).toBe('cancelled');
     expect(error).toBeInstanceOf(IngestCancelledError);
     const partial = (error as IngestCancelledError).summary;
     expect(partial.cancelled).toBe(true);
