@@ -120,6 +120,11 @@ export interface Methods {
   'project.status': { params: Record<string, never>; result: ProjectStatus };
   /** Starts ingesting directories into the open project; progress comes as `job.progress`. */
   'ingest.start': { params: { dirs: string[] }; result: { jobId: string } };
+  /**
+   * Generates the synthetic demo survey (LAMOST/Kepler files, catalogs, truth) into `outDir` as a
+   * job; omitted numbers take the demo defaults. The result (job.done) is the generator's summary.
+   */
+  'synth.start': { params: { outDir: string; stars?: number; seed?: number; quarters?: number }; result: { jobId: string } };
   'jobs.list': { params: Record<string, never>; result: JobSummary[] };
   /** The finished result of a job (e.g. an IngestSummary), null while it runs. */
   'jobs.result': { params: { jobId: string }; result: { summary: JobSummary; result: unknown } };
@@ -139,6 +144,7 @@ export const METHOD_NAMES = [
   'project.create',
   'project.status',
   'ingest.start',
+  'synth.start',
   'jobs.list',
   'jobs.result',
   'jobs.cancel',

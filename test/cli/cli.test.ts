@@ -150,7 +150,7 @@ describe('desa ingest and desa status', () => {
     const ingest = await runCli(['ingest', data, '--project', project, '--json']);
     expect(ingest.code).toBe(0);
     const total = kepler.length + lamost.length;
-    expect(ingest.stderr).toMatch(new RegExp(`ingest .*\\b${total}/${total} files\\b.*files/s.*ETA`));
+    expect(ingest.stderr).toMatch(new RegExp(`^ingest .*\\b${total}/${total} files\\b`, 'm'));
     const summary = JSON.parse(ingest.stdout) as IngestSummary;
     expect(summary).toMatchObject({ filesSeen: total, spectraRead: lamost.length, lightCurvesRead: kepler.length, cancelled: false });
 
@@ -192,6 +192,8 @@ describe('desa ingest and desa status', () => {
     const resumed = await runCli(['ingest', realDataPath(), '--project', project, '--json']);
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout) as IngestSummary;
+    // A run of this length reports its rate and ETA once they are measurable.
+    expect(resumed.stderr).toMatch(/^ingest .*\d+\/\d+ files {2}[\d.]+ files\/s {2}ETA \d+:\d\d/m);
     // Files the first run committed are not read again.
     expect(summary.filesUnchanged).toBeGreaterThan(0);
 
@@ -205,5 +207,31 @@ describe('desa ingest and desa status', () => {
     expect(status.counts.lightCurves).toBe(keplerFiles.length + k2Files.length);
     const keplerStars = new Set(keplerFiles.map((f) => f.slice(4, 13))).size;
     expect(status.counts.lightCurveStars).toBe(keplerStars + k2Files.length);
+  });
+});
+
+describe('desa synth', () => {
+  it('writes the demo survey it reports, and ingest reads back every spectrum and light curve', async () => {
+    const out = join(work, 'synth');
+    const result = await runCli(['synth', '--out', out, '--stars', '4', '--seed', '7', '--quarters', '1', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/synth .*4\/4 stars/);
+    const summary = JSON.parse(result.stdout) as { stars: number; spectra: number; lightCurveFiles: number };
+    expect(summary.stars).toBe(4);
+    const spectraOnDisk = readdirSync(join(out, 'LAMOST')).filter((f) => f.startsWith('spec-')).length;
+    const curvesOnDisk = readdirSync(join(out, 'Kepler')).filter((f) => f.endsWith('_llc.fits')).length;
+    expect([summary.spectra, summary.lightCurveFiles]).toEqual([spectraOnDisk, curvesOnDisk]);
+
+    const project = join(work, 'synth-project');
+    const ingest = await runCli(['ingest', join(out, 'LAMOST'), join(out, 'Kepler'), '--project', project, '--json']);
+    expect(ingest.code).toBe(0);
+    const totals = (JSON.parse(ingest.stdout) as IngestSummary).totals;
+    expect([totals.spectra, totals.lightCurves]).toEqual([spectraOnDisk, curvesOnDisk]);
+  });
+
+  it('rejects a bad --stars value with usage and exit 2', async () => {
+    const result = await runCli(['synth', '--out', join(work, 'x'), '--stars', 'many']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--stars must be a non-negative integer, got 'many'");
   });
 });

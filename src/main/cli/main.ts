@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   let services: DesaServices | null = null;
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT_CANCELLED); // second Ctrl-C: stop now
-    process.stderr.write('\ndesa: cancelling… (Ctrl-C again to stop at once)\n');
+    process.stderr.write('\ndesa: stopping… (Ctrl-C again to stop at once)\n');
     controller.abort(new CancelledError('cancelled by Ctrl-C'));
   };
   process.on('SIGINT', onSigint);

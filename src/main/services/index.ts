@@ -23,9 +23,10 @@ import { jsonify, toErrorJson, type EventMessage, type RpcRequest, type RpcRespo
 import { JobRegistry } from '../jobs/registry';
 import { toContractError } from './errors';
 import { fitsInfo } from './fits-service';
-import { paramsObject, requireFile, requireString, requireStringArray } from './params';
+import { optionalInteger, paramsObject, requireFile, requireString, requireStringArray } from './params';
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
+import { startSynth } from './synth-service';
 import { APP_VERSION } from './version';
 
 export interface ServiceOptions {
@@ -64,6 +65,7 @@ export class DesaServices implements ServiceHost {
       'project.create': async (p) => jsonify(await this.project.create(requireString('project.create', p, 'dir'))),
       'project.status': async () => jsonify(await this.project.status()),
       'ingest.start': async (p) => this.startIngest(requireStringArray('ingest.start', p, 'dirs')),
+      'synth.start': async (p) => this.startSynth(p),
       'jobs.list': async () => this.jobs.list(),
       'jobs.result': async (p) => this.jobResult(requireString('jobs.result', p, 'jobId')),
       'jobs.cancel': async (p) => ({ cancelled: this.jobs.cancel(requireString('jobs.cancel', p, 'jobId')) }),
@@ -125,6 +127,18 @@ export class DesaServices implements ServiceHost {
 
   private startIngest(dirs: string[]): { jobId: string } {
     const { jobId, result } = this.project.startIngest(dirs);
+    this.trackJob(jobId, result);
+    return { jobId };
+  }
+
+  private startSynth(params: Params<'synth.start'>): { jobId: string } {
+    const m = 'synth.start';
+    const { jobId, result } = startSynth(this.jobs, {
+      outDir: requireString(m, params, 'outDir'),
+      stars: optionalInteger(m, params, 'stars', 1),
+      seed: optionalInteger(m, params, 'seed', 0),
+      quarters: optionalInteger(m, params, 'quarters', 1),
+    });
     this.trackJob(jobId, result);
     return { jobId };
   }

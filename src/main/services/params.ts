@@ -40,3 +40,13 @@ export function requireFile(method: string, params: unknown, field: string): str
   if (!statSync(path).isFile()) throw new ContractError('bad-file', `${path}: not a regular file`);
   return path;
 }
+
+/** An optional integer field no smaller than `min`; undefined when absent. */
+export function optionalInteger(method: string, params: unknown, field: string, min: number): number | undefined {
+  const value = paramsObject(method, params)[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new ContractError('bad-request', `${method}: '${field}' must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

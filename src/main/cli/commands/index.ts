@@ -8,5 +8,6 @@ import ingest from './ingest';
 import read from './read';
 import serve from './serve';
 import status from './status';
+import synth from './synth';
 
-export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve];
+export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve, synth];

@@ -4,9 +4,9 @@
  * exits 130; a later ingest continues where this one stopped.
  */
 import type { IngestSummary } from '../../../shared/contract';
-import { formatProgress } from '../progress-line';
+import { runJobWithProgress } from '../job-runner';
 import { defineCommand, EXIT_CANCELLED, UsageError } from '../registry';
-import { formatStatus } from './status';
+import { formatCounts } from './status';
 
 export default defineCommand({
   name: 'ingest',
@@ -20,37 +20,22 @@ export default defineCommand({
     const services = await ctx.services();
     await services.call('project.create', { dir: project });
 
-    const live = process.stderr.isTTY === true;
-    let lastLineLength = 0;
-    const stopProgress = services.on('job.progress', (p) => {
-      const line = formatProgress(p);
-      // On a terminal the line redraws in place; in a log each update is its own line.
-      if (live) ctx.stderr(`\r${line.padEnd(lastLineLength)}`);
-      else ctx.stderr(`${line}\n`);
-      lastLineLength = line.length;
-    });
-    const done = new Promise<{ state: string; error: string | null; result: unknown }>((resolve) => {
-      const stop = services.on('job.done', (event) => {
-        stop();
-        resolve(event);
-      });
-    });
-    const { jobId } = await services.call('ingest.start', { dirs: ctx.args });
-    const cancel = (): void => void services.call('jobs.cancel', { jobId });
-    ctx.signal.addEventListener('abort', cancel, { once: true });
-
-    const outcome = await done;
-    stopProgress();
-    ctx.signal.removeEventListener('abort', cancel);
-    if (live) ctx.stderr('\n');
+    const outcome = await runJobWithProgress(ctx, services, () => services.call('ingest.start', { dirs: ctx.args }));
     if (outcome.state === 'cancelled') {
       ctx.stderr('desa ingest: cancelled; files read so far are kept, run the same command again to continue\n');
       return EXIT_CANCELLED;
     }
     if (outcome.state === 'failed') throw new Error(outcome.error ?? 'ingest failed');
     const summary = outcome.result as IngestSummary;
-    await ctx.stdout(ctx.options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatStatus(summary as never));
+    await ctx.stdout(ctx.options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatIngestSummary(summary));
     return 0;
   },
 });
 
+function formatIngestSummary(summary: IngestSummary): string {
+  const run =
+    `read ${summary.filesRead} of ${summary.filesSeen} files (${summary.filesUnchanged} unchanged, ` +
+    `${summary.filesSkipped} skipped) in ${summary.elapsedSeconds.toFixed(1)} s\n`;
+  const skipped = summary.skipped.map((s) => `  skipped: ${s.reason}\n`).join('');
+  return `${run}${formatCounts(summary.totals)}${skipped}`;
+}

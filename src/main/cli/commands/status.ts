@@ -1,5 +1,6 @@
 /** `desa status --project DIR [--json]`: what a project holds. */
 import type { ProjectStatus } from '../../../shared/contract';
+import type { ProjectCounts } from '../../../shared/project';
 import { defineCommand, UsageError } from '../registry';
 import { formatTable } from '../table';
 
@@ -18,14 +19,23 @@ export default defineCommand({
   },
 });
 
-/** Human form of a ProjectStatus: scalar counts as a two-column table, then skipped files. */
-export function formatStatus(status: ProjectStatus): string {
-  const rows: string[][] = [];
-  const lists: string[] = [];
-  for (const [key, value] of Object.entries(status)) {
-    if (value === null || typeof value !== 'object') rows.push([key, String(value)]);
-    else if (Array.isArray(value)) lists.push(`${key}: ${value.length}`);
-    else for (const [k, v] of Object.entries(value)) rows.push([`${key}.${k}`, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
-  }
-  return `${formatTable(['', ''], rows)}${lists.length ? `${lists.join('\n')}\n` : ''}`;
+/** The project's counts as a two-column table. */
+export function formatCounts(c: ProjectCounts): string {
+  return formatTable(['', ''], [
+    ['stars', String(c.stars)],
+    ['spectra', String(c.spectra)],
+    ['light curves', `${c.lightCurves} (${c.lightCurveStars} stars)`],
+    ['matched pairs', `${c.matchedPairs} (${c.matchedStars} stars with both)`],
+    ['skipped files', String(c.skippedFiles)],
+    ['recognised, not used', String(c.recognisedFiles)],
+    ['catalogs', `${c.catalogs} (${c.crossmatches} rows matched)`],
+  ]);
+}
+
+function formatStatus(status: ProjectStatus): string {
+  const lines = [`project ${status.projectDir} (schema ${status.schemaVersion}, created ${status.createdAt})\n`, formatCounts(status.counts)];
+  for (const s of status.skipped) lines.push(`skipped: ${s.reason}\n`);
+  for (const r of status.recognised) lines.push(`not used (${r.product}): ${r.path}\n`);
+  for (const c of status.catalogs) lines.push(`catalog ${c.name}: ${c.rows} rows, key ${c.key}, ${c.matchedRows} matched\n`);
+  return lines.join('');
 }
