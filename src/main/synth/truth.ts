@@ -70,7 +70,7 @@ export interface StarTruth {
   /** Inclination of the rotation axis, radians. */
   spinInclination: number;
   vsini: number;
-  /** Flares per day above 1e31 erg (0 for inactive stars). */
+  /** Flares per day above 1e32 erg (0 for inactive stars). */
   flareRate: number;
   /** Granulation rms (ppm, instantaneous) and timescale (days). */
   granulationPpm: number;

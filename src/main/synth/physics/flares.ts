@@ -31,7 +31,8 @@ const TEMPLATE_AREA = (() => {
 const L_SUN_ERG_S = 3.828e33;
 
 /**
- * Draws the flares of a star over [t0, t1]: `ratePerDay` flares above 1e31 erg, energies from
+ * Draws the flares of a star over [t0, t1]: `ratePerDay` flares above 1e32 erg (about the
+ * detection limit of long-cadence data for M dwarfs), energies from
  * the E^-2 distribution, FWHM 4-40 min, peak amplitude from E = A · L_Kp · FWHM · area, with
  * L_Kp ≈ 0.3 L_bol for an M dwarf in the Kepler band.
  */
@@ -40,7 +41,7 @@ export function drawFlares(rng: Rng, ratePerDay: number, luminositySun: number, 
   const flares: Flare[] = [];
   const lKp = 0.3 * luminositySun * L_SUN_ERG_S;
   for (let i = 0; i < n; i++) {
-    const energy = 1e31 / (1 - rng.uniform()); // E^-2 differential → cumulative ∝ E^-1
+    const energy = 1e32 / (1 - rng.uniform()); // E^-2 differential → cumulative ∝ E^-1
     const fwhm = Math.pow(10, rng.between(Math.log10(4), Math.log10(40))) / 1440;
     const amplitude = Math.min(5, energy / (lKp * fwhm * 86400 * TEMPLATE_AREA));
     flares.push({ tPeak: rng.between(t0, t1), fwhm, amplitude });
