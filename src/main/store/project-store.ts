@@ -433,6 +433,45 @@ export class ProjectStore {
     return this.arrays.get(row.array_file as string).read(EMBEDDING_LAYOUT, arrayRef(row)).vector as Float32Array;
   }
 
+  /**
+   * Sky positions of every star as columns (for the million-star map): ids, RA/Dec in degrees
+   * (NaN where unknown) and 1/0 flags for having spectra and light curves, ordered by star id.
+   */
+  async starPositions(): Promise<{ starIds: string[]; ra: Float64Array; dec: Float64Array; hasSpectrum: Uint8Array; hasLightCurve: Uint8Array }> {
+    const reader = await this.db.conn.runAndReadAll(
+      'SELECT star_id, coalesce(ra, \'NaN\'::DOUBLE) AS ra, coalesce(dec, \'NaN\'::DOUBLE) AS dec, n_spectra > 0 AS s, n_lightcurves > 0 AS l FROM stars ORDER BY star_id',
+    );
+    const [ids, ra, dec, s, l] = reader.getColumnsJS() as [string[], number[], number[], boolean[], boolean[]];
+    return {
+      starIds: ids ?? [], ra: Float64Array.from(ra ?? []), dec: Float64Array.from(dec ?? []),
+      hasSpectrum: Uint8Array.from(s ?? [], Number), hasLightCurve: Uint8Array.from(l ?? [], Number),
+    };
+  }
+
+  /**
+   * One column of an imported catalogue joined to stars: every (star, value) pair of matched
+   * rows, for labels in training and colouring the map. Numbers come as `value`, text as `text`.
+   */
+  async catalogColumn(catalogId: string, column: string): Promise<{ starId: string; row: number; value: number | null; text: string | null }[]> {
+    const rows = await this.db.all<{ star_id: string; row_index: number; num_value: number | null; str_value: string | null }>(
+      `SELECT x.star_id, x.row_index, v.num_value, v.str_value
+       FROM crossmatch x LEFT JOIN catalog_values v ON v.catalog_id = x.catalog_id AND v.row_index = x.row_index AND v.column_name = $2
+       WHERE x.catalog_id = $1 ORDER BY x.star_id, x.row_index`,
+      [catalogId, column],
+    );
+    return rows.map((r) => ({ starId: r.star_id, row: r.row_index, value: r.num_value, text: r.str_value }));
+  }
+
+  /**
+   * Writes one store table as Parquet (for Python users and archiving).
+   * @throws Error naming the table when it is not one of the store's tables
+   */
+  async exportParquet(table: string, file: string): Promise<void> {
+    const tables = ['stars', 'spectra', 'lightcurves', 'files', 'catalogs', 'catalog_values', 'crossmatch', 'provenance', 'embeddings'];
+    if (!tables.includes(table)) throw new Error(`exportParquet: '${table}' is not a store table (${tables.join(', ')})`);
+    await this.db.run(`COPY (SELECT * FROM ${table}) TO '${path.resolve(file).replace(/'/g, "''")}' (FORMAT parquet)`);
+  }
+
   /** Imports a label table and crossmatches it to the stars (see catalogs.ts). */
   async importCatalog(file: string, opts: ImportCatalogOptions): Promise<CatalogInfo> {
     return importCatalog(this.db, file, opts);

@@ -162,6 +162,35 @@ print(json.dumps(a.separation(SkyCoord(ra*u.deg, d1*u.deg)).arcsec))`, [String(k
   });
 });
 
+describe('ProjectStore sky map and export', () => {
+  it('returns star positions as columns and exports tables as Parquet that DuckDB reads back', async () => {
+    const dir = tempProject();
+    const store = await ProjectStore.create(dir);
+    try {
+      await store.writeBatch(records.map((r) => write(r)));
+      await store.rebuildStars();
+      const pos = await store.starPositions();
+      const k90 = pos.starIds.indexOf('KIC 11442793');
+      // Kepler-90's position is the mean RA_OBJ/DEC_OBJ of its quarters (identical headers).
+      expect([pos.ra[k90], pos.dec[k90], pos.hasLightCurve[k90], pos.hasSpectrum[k90]]).toEqual([quarters[0].ra, quarters[0].dec, 1, 0]);
+      const i6 = pos.starIds.indexOf('KIC 8098300');
+      expect([pos.ra[i6], pos.dec[i6], pos.hasLightCurve[i6], pos.hasSpectrum[i6]]).toEqual([dr6.ra, dr6.dec, 0, 1]);
+      expect(pos.starIds).toHaveLength((await store.status()).counts.stars);
+
+      const file = path.join(dir, 'spectra.parquet');
+      await store.exportParquet('spectra', file);
+      const check = await runPython(
+        'import sys,struct\nb=open(sys.argv[1],"rb").read()\nprint(b[:4]==b"PAR1" and b[-4:]==b"PAR1")', [file]);
+      expect(check.trim()).toBe('True');
+      const back = await store.database.all<{ n: bigint }>(`SELECT count(*) AS n FROM read_parquet('${file}')`);
+      expect(Number(back[0].n)).toBe(3);
+      await expect(store.exportParquet('meta; DROP TABLE stars', file)).rejects.toThrow(/is not a store table/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('ProjectStore crash safety', () => {
   it('keeps committed batches when the writing process dies mid-transaction', async () => {
     const dir = tempProject();
@@ -210,9 +239,9 @@ for kic, ra, dec in [(11442793, sys.argv[2], sys.argv[3]), (8098300, sys.argv[4]
     for i, k in enumerate(d['KIC']):
         if int(k) == kic:
             sep = SkyCoord(float(d['_RA_icrs'][i])*u.deg, float(d['_DE_icrs'][i])*u.deg).separation(SkyCoord(float(ra)*u.deg, float(dec)*u.deg)).arcsec
-            out['matches'].append([i, 'KIC %d' % kic, sep])
+            out['matches'].append([i, 'KIC %d' % kic, sep, float(d['Per'][i])])
 out['matches'].sort()
-print(json.dumps(out))`, [kirk, String(quarters[0].ra), String(quarters[0].dec), String(dr6.ra), String(dr6.dec)])) as { n: number; matches: [number, string, number][] };
+print(json.dumps(out))`, [kirk, String(quarters[0].ra), String(quarters[0].dec), String(dr6.ra), String(dr6.dec)])) as { n: number; matches: [number, string, number, number][] };
     expect(new Set(ref.matches.map((m) => m[1]))).toEqual(new Set(['KIC 11442793', 'KIC 8098300']));
 
     const store = await ProjectStore.create(tempProject());
@@ -229,6 +258,10 @@ print(json.dumps(out))`, [kirk, String(quarters[0].ra), String(quarters[0].dec),
       expect(x.map((r) => [r.row_index, r.star_id])).toEqual(within.map((m) => [m[0], m[1]]));
       x.forEach((r, i) => expect(r.distance_arcsec).toBeCloseTo(within[i][2], 6));
       const nPos = within.length;
+      // Labels joined to stars: Kirk's orbital period of each matched star, as astropy reads it.
+      const per = await store.catalogColumn(byPos.catalogId, 'Per');
+      expect(per.map((p) => [p.row, p.starId])).toEqual([...within].sort((a, b) => a[1].localeCompare(b[1]) || a[0] - b[0]).map((m) => [m[0], m[1]]));
+      for (const p of per) expect(p.value).toBe(within.find((m) => m[0] === p.row)?.[3]);
 
       const afg = await store.importCatalog(realDataPath('other/AFG_merged_params.csv'), { key: 'obsid' });
       // SOURCES.md: AFG_merged_params.csv holds labels for all 72 DR10 spectra; we stored one of them.
