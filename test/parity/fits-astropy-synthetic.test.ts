@@ -58,6 +58,9 @@ describe('FITS reader vs astropy on astropy-written synthetic files', () => {
       const signed = file.hdus.find((h) => h.name === 'SIGNEDBYTE') as TableHdu;
       expect((await signed.readColumn('SB')).values).toBeInstanceOf(Int8Array);
       expect(file.hdus[0].header.get('ESO DET CHIP NAME')).toBe('CCD-42');
+      // The one-pass reader of several columns (heap columns included) agrees with readColumn.
+      const together = await table.readColumns();
+      for (const [i, column] of table.columns.entries()) expect(together[i], column.name).toEqual(await table.readColumn(column.name));
       expect(file.hdus[0].header.get('BIGINT')).toBe(2n ** 62n + 1n);
     } finally {
       await file.close();

@@ -7,7 +7,7 @@ import { readCells } from './cells.js';
 import { asciiColumns, binaryColumns, findColumn, type AsciiColumn, type BinaryColumn } from './columns.js';
 import { BITPIX_TYPES, decodeImage, imageShape } from './image.js';
 import { decodeBigEndian } from './big-endian.js';
-import { fileSource, memorySource, type ByteSource } from './source.js';
+import { fileSource, memorySource, MemorySource, type ByteSource } from './source.js';
 import { scanHdus, type HduLayout } from './structure.js';
 import {
   FitsError,
@@ -141,20 +141,44 @@ class TableHduImpl extends HduBase implements TableHdu {
 
   readColumn(name: string): Promise<ColumnData> {
     return this.guarded(`cannot decode column ${name}`, async () => {
-      const column = findColumn<BinaryColumn | AsciiColumn>(this.kind === 'BINTABLE' ? this.binary : this.ascii, name);
-      if (!column) throw this.error(`no column named '${name}' (columns: ${this.columns.map((c) => c.name).join(', ')})`);
-      const cells = await readCells(this.source, {
-        tableOffset: this.dataOffset,
-        rowWidth: this.rowWidth,
-        nrows: this.nrows,
-        columnOffset: column.offset,
-        width: column.format.width,
-      });
-      if (this.kind === 'TABLE') return decodeAsciiColumn(column as AsciiColumn, cells, this.nrows);
-      const binary = column as BinaryColumn;
-      if (binary.format.elementCode === null) return decodeFixedColumn(binary, cells, this.nrows);
-      return this.readVariableLength(binary, cells);
+      const column = this.column(name);
+      return this.decode(column, await readCells(this.source, this.cellRange(column)));
     });
+  }
+
+  readColumns(names?: string[]): Promise<ColumnData[]> {
+    return this.guarded('cannot decode columns', async () => {
+      const wanted = (names ?? this.columns.map((c) => c.name)).map((name) => this.column(name));
+      if (wanted.length === 0) return [];
+      // One read of every row from the first wanted byte to the last, then columns cut from memory.
+      const first = Math.min(...wanted.map((c) => c.offset));
+      const end = Math.max(...wanted.map((c) => c.offset + c.format.width));
+      const spanBytes = await readCells(this.source, { tableOffset: this.dataOffset, rowWidth: this.rowWidth, nrows: this.nrows, columnOffset: first, width: end - first });
+      const rows = new MemorySource(this.source.name, spanBytes, false);
+      const decoded: ColumnData[] = [];
+      for (const column of wanted) {
+        const range = { tableOffset: 0, rowWidth: end - first, nrows: this.nrows, columnOffset: column.offset - first, width: column.format.width };
+        decoded.push(await this.decode(column, await readCells(rows, range)));
+      }
+      return decoded;
+    });
+  }
+
+  private column(name: string): BinaryColumn | AsciiColumn {
+    const column = findColumn<BinaryColumn | AsciiColumn>(this.kind === 'BINTABLE' ? this.binary : this.ascii, name);
+    if (!column) throw this.error(`no column named '${name}' (columns: ${this.columns.map((c) => c.name).join(', ')})`);
+    return column;
+  }
+
+  private cellRange(column: BinaryColumn | AsciiColumn) {
+    return { tableOffset: this.dataOffset, rowWidth: this.rowWidth, nrows: this.nrows, columnOffset: column.offset, width: column.format.width };
+  }
+
+  private decode(column: BinaryColumn | AsciiColumn, cells: Uint8Array): Promise<ColumnData> | ColumnData {
+    if (this.kind === 'TABLE') return decodeAsciiColumn(column as AsciiColumn, cells, this.nrows);
+    const binary = column as BinaryColumn;
+    if (binary.format.elementCode === null) return decodeFixedColumn(binary, cells, this.nrows);
+    return this.readVariableLength(binary, cells);
   }
 
   /** P/Q columns: descriptors from the rows, then one read of the heap span they point into. */

@@ -97,6 +97,11 @@ export interface TableHdu extends Hdu {
   columns: ColumnInfo[];
   /** Reads one column without reading the rest of the table. */
   readColumn(name: string): Promise<ColumnData>;
+  /**
+   * Reads several columns (all when `names` is omitted) with one pass over the rows, in the
+   * order asked: cheaper than one readColumn per column when most of the row is wanted.
+   */
+  readColumns(names?: string[]): Promise<ColumnData[]>;
 }
 
 export interface FitsFile {

@@ -98,4 +98,25 @@ describe('lazy FITS reading', () => {
       await fits.close();
     }
   });
+
+  it.each([
+    ['kepler', 'kplr011442793-2009350155506_llc.fits', 1],
+    ['other', 'spec-3128-54776-0008.fits', 2],
+    ['other', 'Kirk_2016_KEBC_2876_rows.fits', 1],
+  ])('readColumns over %s/%s HDU %i equals one readColumn per column, in one pass', async (folder, name, index) => {
+    const fits = await openFits(realDataPath(folder, name));
+    try {
+      const table = fits.hdus[index] as TableHdu;
+      const one = await Promise.all(table.columns.map((c) => table.readColumn(c.name)));
+      const before = fits.bytesRead;
+      const all = await table.readColumns();
+      expect(fits.bytesRead - before).toBeLessThanOrEqual(table.nrows * (table.header.getNumber('NAXIS1') ?? 0));
+      expect(all.map((c) => c.name)).toEqual(table.columns.map((c) => c.name));
+      all.forEach((column, k) => expect(column, column.name).toEqual(one[k]));
+      const picked = await table.readColumns([table.columns[table.columns.length - 1].name, table.columns[0].name]);
+      expect(picked).toEqual([one[one.length - 1], one[0]]);
+    } finally {
+      await fits.close();
+    }
+  });
 });
