@@ -1,9 +1,10 @@
 /**
  * Fast Fourier transforms of any length in float64, for the light-curve ACF and FFT channels.
  *
- * Lengths whose prime factors are all small (the usual 4096 = 2¹², 34560 = 2⁸·3³·5) use a recursive
- * mixed-radix Cooley–Tukey transform; lengths with a large prime factor (10025 = 5²·401, primes)
- * use Bluestein's chirp-z algorithm on a power-of-two transform. Both are O(n log n). Twiddle
+ * Powers of two (4096, the ACF's zero-padded lengths) use an in-place iterative radix-2 transform;
+ * other lengths with small prime factors (34560 = 2⁸·3³·5, 10025 = 5²·401) a recursive mixed-radix
+ * Cooley–Tukey; lengths with a large prime factor use Bluestein's chirp-z algorithm on a
+ * power-of-two transform. All are O(n log n) (a direct prime butterfly only while n·p is small). Twiddle
  * factors are computed directly with cos/sin (no recurrences), so the result is accurate to a few
  * ulps of the input's norm, as NumPy's pocketfft is.
  */
@@ -59,7 +60,6 @@ function mixedRadix(
   if (n === 1) { or[outOff] = xr[inOff]; oi[outOff] = xi[inOff]; return; }
   const p = factors[fi];
   const m = n / p;
-  const rootCount = w.re.length;
   // Sub-transforms of the p decimated sequences, each written to its own block of m.
   for (let q = 0; q < p; q++) {
     mixedRadix(xr, xi, inOff + q * stride, stride * p, m, or, oi, outOff + q * m, factors, fi + 1, w, rootStep * p, tr, ti);
@@ -67,9 +67,11 @@ function mixedRadix(
   // Butterflies: X[k + s·m] = Σ_q (W_n^{qk} Y_q[k]) · W_p^{qs}.
   const pStep = rootStep * m; // W_p = w[pStep]
   for (let k = 0; k < m; k++) {
+    // W_n^{qk} = w[q·k·rootStep]; q·k < n, so the index stays below N and needs no modulo.
+    const kStep = k * rootStep;
     for (let q = 0; q < p; q++) {
       const idx = outOff + q * m + k;
-      const t = ((q * k) * rootStep) % rootCount;
+      const t = q * kStep;
       const wr = w.re[t], wi = w.im[t];
       const yr = or[idx], yi = oi[idx];
       tr[q] = yr * wr - yi * wi;
@@ -104,6 +106,34 @@ function mixedRadix(
       }
       or[outOff + s * m + k] = sr;
       oi[outOff + s * m + k] = si;
+    }
+  }
+}
+
+/** In-place iterative radix-2 transform for powers of two (bit reversal, then log2 n passes). */
+function radix2InPlace(re: Float64Array, im: Float64Array, w: ComplexArray): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      let t = re[i]; re[i] = re[j]; re[j] = t;
+      t = im[i]; im[i] = im[j]; im[j] = t;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const half = len >> 1;
+    const step = n / len; // W_len^k = w[k·step]
+    for (let start = 0; start < n; start += len) {
+      for (let k = 0, t = 0; k < half; k++, t += step) {
+        const a = start + k, b = a + half;
+        const wr = w.re[t], wi = w.im[t];
+        const xr = re[b] * wr - im[b] * wi;
+        const xi = re[b] * wi + im[b] * wr;
+        re[b] = re[a] - xr; im[b] = im[a] - xi;
+        re[a] += xr; im[a] += xi;
+      }
     }
   }
 }
@@ -162,6 +192,11 @@ function transform(x: ComplexArray, sign: 1 | -1): ComplexArray {
   const largest = Math.max(...factors);
   if (largest > MAX_DIRECT_RADIX && n * largest > MAX_DIRECT_WORK) return bluestein(x.re, x.im, sign);
   const w = rootsOfUnity(n, sign);
+  if ((n & (n - 1)) === 0) {
+    const re = Float64Array.from(x.re), im = Float64Array.from(x.im);
+    radix2InPlace(re, im, w);
+    return { re, im };
+  }
   const re = new Float64Array(n), im = new Float64Array(n);
   const maxP = Math.max(...factors);
   mixedRadix(x.re, x.im, 0, 1, n, re, im, 0, factors, 0, w, 1, new Float64Array(maxP), new Float64Array(maxP));
@@ -215,6 +250,11 @@ export function rfft(x: ArrayLike<number>): ComplexArray {
 export function naiveDft(x: ComplexArray, sign: 1 | -1 = -1): ComplexArray {
   const n = x.re.length;
   const w = rootsOfUnity(n, sign);
+  if ((n & (n - 1)) === 0) {
+    const re = Float64Array.from(x.re), im = Float64Array.from(x.im);
+    radix2InPlace(re, im, w);
+    return { re, im };
+  }
   const re = new Float64Array(n), im = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     let sr = 0, si = 0;
