@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogError, getColumn, idValues, numericValues, readCatalog } from '../../../src/main/catalog/index.js';
+import { repoRoot } from '../../helpers/paths.js';
 
 let dir: string;
 beforeAll(() => {
@@ -101,6 +102,14 @@ describe('CSV and TSV', () => {
   it('missing and empty files are errors naming the file', async () => {
     await expect(readCatalog(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: file not found/);
     await expect(readCatalog(write('empty.csv', '\n\n'))).rejects.toThrow(/empty\.csv: the file is empty/);
+  });
+
+  it('a gzip-compressed FITS catalogue with a misleading name is still read as FITS', async () => {
+    const berger = path.resolve(repoRoot(), '../shared/data/real/other/Berger_2020_AJ_160_108_table1_planet_radii.fits');
+    const file = write('berger.csv.gz', gzipSync(readFileSync(berger)));
+    const t = await readCatalog(file);
+    expect(t.format).toBe('fits-ascii');
+    expect(t.nrows).toBe(3898); // SOURCES.md: 3,898 KOIs
   });
 
   it('a text file forced to FITS is refused', async () => {
