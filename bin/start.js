@@ -19,8 +19,10 @@ function findElectron() {
     const path = require('electron'); // the npm package exports the binary's path, or throws
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { reason: `the Electron package points to ${path}, which does not exist` };
-  } catch (err) {
-    return { reason: `the Electron binary is not installed (${String(err.message ?? err).split('\n')[0]})` };
+  } catch {
+    // The npm package installs without its binary when ELECTRON_SKIP_BINARY_DOWNLOAD is set
+    // (or when the download is impossible, as offline); requiring it then throws.
+    return { reason: 'the Electron binary is not installed (node_modules/electron/dist is missing)' };
   }
 }
 

@@ -14,6 +14,7 @@ import type { FitsInfo, IngestSummary, JobDoneEvent } from '../../../src/shared/
 import type { JobProgress } from '../../../src/shared/jobs';
 import { createServices, type DesaServices } from '../../../src/main/services/index';
 import { startServer, type RunningServer } from '../../../src/main/server/index';
+import { findRendererDir } from '../../../src/main/server/static-files';
 import { realDataPath } from '../../helpers/paths';
 
 const KEPLER_FILE = realDataPath('kepler', 'kplr010874614-2009131105131_llc.fits');
@@ -100,6 +101,12 @@ describe('access control', () => {
     expect(asset.status).toBe(200);
     // Paths outside the renderer folder are not served.
     expect((await http(`/..%2f..%2fpackage.json?token=${server.token}`)).status).toBe(404);
+  });
+
+  it('serves only a built renderer (out/renderer), never the sources in src/renderer', () => {
+    const dir = findRendererDir();
+    if (dir !== null) expect(dir.split(/[\\/]/).slice(-2)).toEqual(['out', 'renderer']);
+    else expect(dir).toBeNull(); // not built in this checkout: the server answers 503 for pages
   });
 
   it('listens on 127.0.0.1 only and refuses foreign Host names (DNS rebinding)', async () => {
