@@ -174,7 +174,8 @@ function drawSpectrumEpochs(
     epochs.push({
       obsid, lmjd, bkjd, planId, spId, fiberId, layout,
       rv1: systemicRv + rv.v1, rv2: rv.v2 === null ? null : systemicRv + rv.v2, snrG,
-      heliocentricCorrection: heliocentricCorrection(ra, dec, lmjd - 1 + 0.6),
+      // LAMOST headers carry the opposite sign of astropy's radial_velocity_correction (see the real files).
+      heliocentricCorrection: -heliocentricCorrection(ra, dec, lmjd - 1 + 0.83),
     });
   }
   return epochs;
