@@ -47,7 +47,21 @@ export async function readCells(source: ByteSource, range: CellRange): Promise<U
     // From the first cell of the chunk to the end of its last cell: nothing outside is read.
     const start = tableOffset + first * rowWidth + columnOffset;
     const span = await source.read(start, (count - 1) * rowWidth + width);
-    for (let k = 0; k < count; k++) out.set(span.subarray(k * rowWidth, k * rowWidth + width), (first + k) * width);
+    gather(span, rowWidth, count, width, out, first * width);
   }
   return out;
+}
+
+/** Copies `count` cells of `width` bytes spaced `rowWidth` apart into `out` from `at` on. */
+function gather(span: Uint8Array, rowWidth: number, count: number, width: number, out: Uint8Array, at: number): void {
+  if (width >= 64) {
+    for (let k = 0; k < count; k++) out.set(span.subarray(k * rowWidth, k * rowWidth + width), at + k * width);
+    return;
+  }
+  // Narrow cells: a plain byte loop beats creating one subarray per row.
+  let o = at;
+  for (let k = 0; k < count; k++) {
+    const from = k * rowWidth;
+    for (let b = 0; b < width; b++) out[o++] = span[from + b];
+  }
 }
