@@ -55,7 +55,9 @@ export function reduceCqrLoss(lossNone: Tensor, opts: CqrReduceOptions = {}): Te
     }
     if (reduction === 'nan_as_zero_mean') return tf.mean(l);
     if (reduction !== 'observed_mean') throw new Error(`reduceCqrLoss: unknown reduction '${String(reduction)}'`);
-    const observed = tf.sum(tf.cast(tf.logicalNot(missing), 'float32'));
+    // 1 − cast(missing) rather than logicalNot: tfjs has no gradient for LogicalNot, and the tape
+    // walks through it because `missing` is computed from the predictions.
+    const observed = tf.sum(tf.sub(1, tf.cast(missing, 'float32')));
     return tf.div(tf.sum(l), tf.maximum(observed, 1));
   });
 }

@@ -6,5 +6,15 @@ import type { Tensor } from '../tf';
 export function dropout(x: Tensor, rate: number, training: boolean, seed?: number): Tensor {
   if (!training || rate <= 0) return x;
   if (rate >= 1) throw new Error(`dropout rate must be < 1, got ${rate}`);
-  return tf.dropout(x, rate, undefined, seed);
+  return tf.dropout(x, rate, undefined, seed ?? (dropoutRng ? Math.floor(dropoutRng() * 2 ** 31) : undefined));
+}
+
+let dropoutRng: (() => number) | null = null;
+
+/**
+ * Makes every unseeded dropout draw its mask seed from `rng` (null restores tfjs's own randomness).
+ * The trainer sets a per-step generator so a resumed run draws the same masks as an uninterrupted one.
+ */
+export function setDropoutRng(rng: (() => number) | null): void {
+  dropoutRng = rng;
 }

@@ -15,6 +15,12 @@ export interface AdamWOptions {
   amsgrad?: boolean;
 }
 
+/** Serialisable optimiser state (see AdamW.exportState). */
+export interface AdamWState {
+  stepCount: number;
+  slots: ({ m: Float32Array; v: Float32Array; vMax: Float32Array | null } | null)[];
+}
+
 interface Slot {
   m: Variable;
   v: Variable;
@@ -84,6 +90,40 @@ export class AdamW {
       this.slots.set(p, slot);
     }
     return slot;
+  }
+
+  /**
+   * The moment estimates, one entry per variable in constructor order (null where a variable has had
+   * no gradient yet), for checkpoints. Order, not tfjs's auto-generated names, identifies variables,
+   * so a model rebuilt in another process maps back. `loadState` restores them bit for bit.
+   */
+  exportState(): AdamWState {
+    return {
+      stepCount: this.stepCount,
+      slots: this.variables.map((p) => {
+        const s = this.slots.get(p);
+        if (!s) return null;
+        return { m: s.m.dataSync() as Float32Array, v: s.v.dataSync() as Float32Array, vMax: s.vMax ? (s.vMax.dataSync() as Float32Array) : null };
+      }),
+    };
+  }
+
+  /** Restores what `exportState` returned for an optimiser over the same variables in the same order. */
+  loadState(state: AdamWState): void {
+    if (state.slots.length !== this.variables.length) {
+      throw new Error(`AdamW.loadState: checkpoint has ${state.slots.length} variables, optimiser has ${this.variables.length}`);
+    }
+    this.stepCount = state.stepCount;
+    state.slots.forEach((saved, i) => {
+      if (!saved) return;
+      const p = this.variables[i];
+      const slot = this.slotFor(p);
+      tf.tidy(() => {
+        slot.m.assign(tf.tensor(saved.m, p.shape, 'float32'));
+        slot.v.assign(tf.tensor(saved.v, p.shape, 'float32'));
+        if (slot.vMax && saved.vMax) slot.vMax.assign(tf.tensor(saved.vMax, p.shape, 'float32'));
+      });
+    });
   }
 
   /** Frees the optimiser state. */
