@@ -58,9 +58,14 @@ export interface BatchResult {
 export class ProjectStore {
   private closed = false;
 
+  /**
+   * `db` is the writer connection (all transactions); `reads` a second connection for queries, so
+   * a query never runs inside, or sees, a batch that is still being written.
+   */
   private constructor(
     readonly dir: string,
     private readonly db: Db,
+    private readonly reads: Db,
     private readonly arrays: ArrayFiles,
     private readonly dbFile: string,
   ) {}
@@ -94,7 +99,7 @@ export class ProjectStore {
           throw new Error(`${dbFile} has schema version ${v.value}, newer than this app understands (${SCHEMA_VERSION})`);
         }
       }
-      return new ProjectStore(dir, db, new ArrayFiles(path.join(dir, ARRAYS_DIR)), dbFile);
+      return new ProjectStore(dir, db, new Db(await instance.connect()), new ArrayFiles(path.join(dir, ARRAYS_DIR)), dbFile);
     } catch (err) {
       await releaseInstance(dbFile);
       throw err;
@@ -106,6 +111,7 @@ export class ProjectStore {
     if (this.closed) return;
     this.closed = true;
     await this.db.idle();
+    this.reads.conn.closeSync();
     await this.db.run('CHECKPOINT').catch(() => undefined);
     this.db.conn.closeSync();
     this.arrays.closeAll();
@@ -121,7 +127,7 @@ export class ProjectStore {
 
   /** Every file the store has seen, by absolute path. */
   async fileRecords(): Promise<Map<string, FileRecord>> {
-    const rows = await this.db.all<{ path: string; size: bigint; mtime_ms: number; sha256: string | null; status: FileRecord['status'] }>(
+    const rows = await this.reads.all<{ path: string; size: bigint; mtime_ms: number; sha256: string | null; status: FileRecord['status'] }>(
       'SELECT path, size, mtime_ms, sha256, status FROM files',
     );
     return new Map(rows.map((r) => [r.path, { path: r.path, size: Number(r.size), mtimeMs: r.mtime_ms, sha256: r.sha256, status: r.status }]));
@@ -211,18 +217,6 @@ export class ProjectStore {
     });
   }
 
-  /** Forgets files that no longer exist on disk under the scanned folders (their rows go too). */
-  async forgetFiles(paths: readonly string[]): Promise<void> {
-    if (paths.length === 0) return;
-    await this.db.transaction(async () => {
-      for (const p of paths) {
-        for (const sql of ['DELETE FROM spectra WHERE file = $1', 'DELETE FROM lightcurves WHERE file = $1', 'DELETE FROM files WHERE path = $1']) {
-          await this.db.run(sql, [p]);
-        }
-      }
-    });
-  }
-
   /** Recomputes stars and spectrum↔star matches (by KIC named in the spectrum, else within `radiusArcsec`). */
   async rebuildStars(radiusArcsec = 3): Promise<void> {
     await rebuildStars(this.db, radiusArcsec);
@@ -245,7 +239,7 @@ export class ProjectStore {
 
   /** Project-wide counts, skipped and recognised files, and imported catalogs. */
   async status(): Promise<ProjectStatus> {
-    const created = await this.db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'created_at'`);
+    const created = await this.reads.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'created_at'`);
     return {
       projectDir: this.dir,
       schemaVersion: SCHEMA_VERSION,
@@ -258,7 +252,7 @@ export class ProjectStore {
   }
 
   async counts(): Promise<ProjectCounts> {
-    const r = await this.db.one<Record<string, bigint>>(`
+    const r = await this.reads.one<Record<string, bigint>>(`
       SELECT
         (SELECT count(*) FROM stars) AS stars,
         (SELECT count(*) FROM spectra) AS spectra,
@@ -279,11 +273,11 @@ export class ProjectStore {
   }
 
   async skippedFiles(): Promise<SkippedFile[]> {
-    return this.db.all<SkippedFile>(`SELECT path, reason FROM files WHERE status = 'skipped' ORDER BY path`);
+    return this.reads.all<SkippedFile>(`SELECT path, reason FROM files WHERE status = 'skipped' ORDER BY path`);
   }
 
   async recognisedFiles(): Promise<RecognisedFile[]> {
-    return this.db.all<RecognisedFile>(`SELECT path, product, reason FROM files WHERE status = 'recognised' ORDER BY path`);
+    return this.reads.all<RecognisedFile>(`SELECT path, product, reason FROM files WHERE status = 'recognised' ORDER BY path`);
   }
 
   /**
@@ -291,13 +285,13 @@ export class ProjectStore {
    * when the file has a valid one, else `<lmjd>-<planId>-<spId>-<fiberId>`) or an obsid.
    */
   async getSpectrum(id: string): Promise<Spectrum | null> {
-    const row = await this.db.one<Row>(
+    const row = await this.reads.one<Row>(
       `SELECT *, obsid::VARCHAR AS obsid_text FROM spectra WHERE spectrum_id = $1 OR obsid::VARCHAR = $1 ORDER BY spectrum_id LIMIT 1`,
       [id],
     );
     if (!row) return null;
     const a = this.arrays.get(row.array_file as string).read(SPECTRUM_LAYOUT, arrayRef(row));
-    return {
+    const spectrum: Spectrum = {
       kind: 'spectrum', survey: 'LAMOST',
       dataRelease: row.data_release as string, layout: row.layout as Spectrum['layout'],
       obsid: (row.obsid_text as string | null) ?? null, designation: row.designation as string | null,
@@ -311,11 +305,13 @@ export class ProjectStore {
       targetSource: row.target_source as string | null, targetComment: row.target_comment as string | null,
       targetFrom: row.target_from as string | null, kic: num(row.kic), sourcePath: row.file as string,
     };
+    if (row.raw_obsid !== null) spectrum.rawObsid = row.raw_obsid as string;
+    return spectrum;
   }
 
   /** How a spectrum was tied to its star (method 'id' or 'position' with distance; null method = LAMOST-only star). */
   async getSpectrumMatch(id: string): Promise<SpectrumMatch | null> {
-    const r = await this.db.one<Row>(
+    const r = await this.reads.one<Row>(
       `SELECT spectrum_id, star_id, match_method, match_distance_arcsec FROM spectra WHERE spectrum_id = $1 OR obsid::VARCHAR = $1 LIMIT 1`,
       [id],
     );
@@ -328,14 +324,14 @@ export class ProjectStore {
 
   /** Ids of the spectra of one star, in observation order. */
   async spectrumIdsOfStar(starId: string): Promise<string[]> {
-    const rows = await this.db.all<{ spectrum_id: string }>(
+    const rows = await this.reads.all<{ spectrum_id: string }>(
       'SELECT spectrum_id FROM spectra WHERE star_id = $1 ORDER BY lmjd, spectrum_id', [starId]);
     return rows.map((r) => r.spectrum_id);
   }
 
   /** Every quarter (Kepler, by KIC) or campaign (K2, by EPIC) of one target, each exactly as ingested, in time order. */
   async getLightCurves(targetId: number, survey: 'Kepler' | 'K2' = 'Kepler'): Promise<LightCurve[]> {
-    const rows = await this.db.all<Row>(
+    const rows = await this.reads.all<Row>(
       `SELECT * FROM lightcurves WHERE target_id = $1 AND survey = $2 ORDER BY coalesce(quarter, campaign), file`,
       [targetId, survey],
     );
@@ -392,7 +388,7 @@ export class ProjectStore {
     if (q.hasLightCurve !== undefined) where.push(q.hasLightCurve ? 'n_lightcurves > 0' : 'n_lightcurves = 0');
     const limit = Math.max(0, Math.floor(q.limit ?? 1_000_000));
     const offset = Math.max(0, Math.floor(q.offset ?? 0));
-    const rows = await this.db.all<Row>(
+    const rows = await this.reads.all<Row>(
       `SELECT * FROM stars ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY star_id LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map((r) => ({
@@ -428,7 +424,7 @@ export class ProjectStore {
 
   /** The embedding vector of one star under `name`, exactly as stored; null when absent. */
   async getEmbedding(starId: string, name: string): Promise<Float32Array | null> {
-    const row = await this.db.one<Row>('SELECT * FROM embeddings WHERE star_id = $1 AND name = $2', [starId, name]);
+    const row = await this.reads.one<Row>('SELECT * FROM embeddings WHERE star_id = $1 AND name = $2', [starId, name]);
     if (!row) return null;
     return this.arrays.get(row.array_file as string).read(EMBEDDING_LAYOUT, arrayRef(row)).vector as Float32Array;
   }
@@ -438,7 +434,7 @@ export class ProjectStore {
    * (NaN where unknown) and 1/0 flags for having spectra and light curves, ordered by star id.
    */
   async starPositions(): Promise<{ starIds: string[]; ra: Float64Array; dec: Float64Array; hasSpectrum: Uint8Array; hasLightCurve: Uint8Array }> {
-    const reader = await this.db.conn.runAndReadAll(
+    const reader = await this.reads.conn.runAndReadAll(
       'SELECT star_id, coalesce(ra, \'NaN\'::DOUBLE) AS ra, coalesce(dec, \'NaN\'::DOUBLE) AS dec, n_spectra > 0 AS s, n_lightcurves > 0 AS l FROM stars ORDER BY star_id',
     );
     const [ids, ra, dec, s, l] = reader.getColumnsJS() as [string[], number[], number[], boolean[], boolean[]];
@@ -453,7 +449,7 @@ export class ProjectStore {
    * rows, for labels in training and colouring the map. Numbers come as `value`, text as `text`.
    */
   async catalogColumn(catalogId: string, column: string): Promise<{ starId: string; row: number; value: number | null; text: string | null }[]> {
-    const rows = await this.db.all<{ star_id: string; row_index: number; num_value: number | null; str_value: string | null }>(
+    const rows = await this.reads.all<{ star_id: string; row_index: number; num_value: number | null; str_value: string | null }>(
       `SELECT x.star_id, x.row_index, v.num_value, v.str_value
        FROM crossmatch x LEFT JOIN catalog_values v ON v.catalog_id = x.catalog_id AND v.row_index = x.row_index AND v.column_name = $2
        WHERE x.catalog_id = $1 ORDER BY x.star_id, x.row_index`,
@@ -469,7 +465,7 @@ export class ProjectStore {
   async exportParquet(table: string, file: string): Promise<void> {
     const tables = ['stars', 'spectra', 'lightcurves', 'files', 'catalogs', 'catalog_values', 'crossmatch', 'provenance', 'embeddings'];
     if (!tables.includes(table)) throw new Error(`exportParquet: '${table}' is not a store table (${tables.join(', ')})`);
-    await this.db.run(`COPY (SELECT * FROM ${table}) TO '${path.resolve(file).replace(/'/g, "''")}' (FORMAT parquet)`);
+    await this.reads.run(`COPY (SELECT * FROM ${table}) TO '${path.resolve(file).replace(/'/g, "''")}' (FORMAT parquet)`);
   }
 
   /** Imports a label table and crossmatches it to the stars (see catalogs.ts). */
@@ -478,7 +474,7 @@ export class ProjectStore {
   }
 
   async listCatalogs(): Promise<CatalogInfo[]> {
-    const rows = await this.db.all<Row>(`
+    const rows = await this.reads.all<Row>(`
       SELECT c.*, (SELECT count(DISTINCT row_index) FROM crossmatch x WHERE x.catalog_id = c.catalog_id) AS matched
       FROM catalogs c ORDER BY imported_at, catalog_id`);
     return rows.map((r) => ({
@@ -493,7 +489,7 @@ export class ProjectStore {
 type Row = Record<string, unknown>;
 
 const SPECTRUM_COLUMNS = [
-  'spectrum_id', 'obsid', 'file', 'data_release', 'layout', 'designation', 'ra', 'dec', 'lmjd', 'plan_id', 'sp_id', 'fiber_id',
+  'spectrum_id', 'obsid', 'raw_obsid', 'file', 'data_release', 'layout', 'designation', 'ra', 'dec', 'lmjd', 'plan_id', 'sp_id', 'fiber_id',
   'snr_u', 'snr_g', 'snr_r', 'snr_i', 'snr_z', 'z', 'z_err', 'helio_corr', 'class', 'subclass',
   'target_source', 'target_comment', 'target_from', 'kic', 'n_pixels', 'array_file', 'array_offset', 'array_length',
 ] as const;
@@ -506,7 +502,7 @@ const LIGHTCURVE_COLUMNS = [
 function spectrumRow(id: string, s: Spectrum, file: string, ref: ArrayRef): DuckDBValue[] {
   const obsid = s.obsid !== null && /^[1-9]\d*$/.test(s.obsid) ? BigInt(s.obsid) : null;
   return [
-    id, obsid, file, s.dataRelease, s.layout, s.designation, s.ra, s.dec, s.lmjd, s.planId, s.spId, s.fiberId,
+    id, obsid, s.rawObsid ?? null, file, s.dataRelease, s.layout, s.designation, s.ra, s.dec, s.lmjd, s.planId, s.spId, s.fiberId,
     s.snr.u, s.snr.g, s.snr.r, s.snr.i, s.snr.z, s.z, s.zErr, s.heliocentricCorrection, s.objectClass, s.subclass,
     s.targetSource, s.targetComment, s.targetFrom, s.kic, s.flux.length, ref.file, ref.offset, ref.length,
   ];

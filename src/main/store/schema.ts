@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS files (
   product VARCHAR, reason VARCHAR, ingested_at TIMESTAMPTZ);
 
 CREATE TABLE IF NOT EXISTS spectra (
-  spectrum_id VARCHAR, obsid BIGINT, file VARCHAR, data_release VARCHAR, layout VARCHAR,
+  spectrum_id VARCHAR, obsid BIGINT, raw_obsid VARCHAR, file VARCHAR, data_release VARCHAR, layout VARCHAR,
   designation VARCHAR, ra DOUBLE, dec DOUBLE, lmjd INTEGER, plan_id VARCHAR, sp_id INTEGER, fiber_id INTEGER,
   snr_u DOUBLE, snr_g DOUBLE, snr_r DOUBLE, snr_i DOUBLE, snr_z DOUBLE,
   z DOUBLE, z_err DOUBLE, helio_corr DOUBLE, class VARCHAR, subclass VARCHAR,

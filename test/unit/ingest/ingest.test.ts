@@ -105,6 +105,10 @@ describe('ingest of the real data set', () => {
       // SOURCES.md: the DR6 spectrum names KIC 8098300, which has no light curve here.
       const dr6 = await store.getSpectrumMatch('359910161');
       expect(dr6).toMatchObject({ starId: 'KIC 8098300', method: 'id' });
+      // SOURCES.md: the DR3 file (LMJD 55939, plan GAC_061N46_V3, sp07, fibre 078) has the bogus OBSID -28762,
+      // so it is keyed by its observation coordinates and keeps the raw card.
+      const dr3 = await store.getSpectrum('55939-GAC_061N46_V3-7-78');
+      expect(dr3).toMatchObject({ obsid: null, rawObsid: '-28762', dataRelease: 'DR3', lmjd: 55939, spId: 7, fiberId: 78 });
     } finally {
       await store.close();
     }
