@@ -9,6 +9,7 @@ import { SurveyError } from '../survey/errors.js';
 import { preprocessSpectrum, type SpectrumPreprocessOptions, type SpectrumPresetName } from './spectrum.js';
 import { preprocessLightCurve, type LightCurvePreprocessOptions } from './lightCurve.js';
 import { toJsonable, type Json } from './json.js';
+import { definedOnly } from './options.js';
 
 export interface PreprocessFileOptions {
   /** Spectrum options or a preset name ('paper' by default; 'code', 'paper_rv', 'restframe_z'). */
@@ -96,7 +97,7 @@ function spectrumResult(spec: Spectrum, opts: PreprocessFileOptions): Preprocess
 
 function lightCurveResult(curves: LightCurve[], opts: PreprocessFileOptions): PreprocessFileResult {
   const sorted = [...curves].sort((a, b) => (a.quarter ?? a.campaign ?? 0) - (b.quarter ?? b.campaign ?? 0));
-  const user = opts.lightCurve ?? {};
+  const user = definedOnly(opts.lightCurve ?? {});
   const notes: string[] = [];
   const haveAbsMag = user.magnitude != null && user.distancePc != null;
   const channelA = user.channelA ?? (haveAbsMag ? 'absmag' : 'raw');

@@ -14,6 +14,7 @@ import { numpyInterp, numpyLinspace } from './interpolate.js';
 import { meanFloat32, meanFloat64, nanMeanFloat32, stdFloat32, stdFloat64 } from './reductions.js';
 import { fft, ifft, rfft } from './fft.js';
 import { qualityBitmask, type QualityMask } from '../survey/quality.js';
+import { definedOnly } from './options.js';
 
 const f32 = Math.fround;
 
@@ -32,7 +33,7 @@ export interface LightCurvePreprocessOptions {
   crop?: 'random' | number | readonly number[];
   /** Number of views (2 for SimSiam: two independent crops, each with its own ACF and FFT). */
   views?: 1 | 2;
-  /** Seed of the crop RNG; the same seed gives the same crops. */
+  /** Seed of the crop RNG; the same seed gives the same crops, so vary it per sample and epoch. */
   seed?: number;
   /**
    * Cadences whose QUALITY has a bit of this mask set become NaN before stitching (then filled like
@@ -66,8 +67,15 @@ export const LIGHT_CURVE_DEFAULTS: ResolvedLightCurveOptions = {
   movingAverageWindow: 13,
 };
 
-/** The code's chain as the fixtures run it: raw channel A, crop at 0, one view. */
-export const LIGHT_CURVE_CODE_OPTIONS: LightCurvePreprocessOptions = { channelA: 'raw' };
+/**
+ * Named presets. `paper` (the default) normalises channel A by absolute magnitude; `code` is the
+ * authors' released chain (raw smoothed flux in channel A, no quality mask). The fixtures run
+ * `code` with `crop: 0, views: 1`.
+ */
+export const LIGHT_CURVE_PRESETS = {
+  paper: { channelA: 'absmag' },
+  code: { channelA: 'raw', qualityMask: 'none' },
+} as const satisfies Record<string, LightCurvePreprocessOptions>;
 
 // ---------------------------------------------------------------------------------------------
 // Stitching and cleaning
@@ -325,7 +333,7 @@ export interface PreprocessedLightCurve {
 
 /** Resolves options over the defaults and checks what `absmag` needs. */
 export function resolveLightCurveOptions(opts: LightCurvePreprocessOptions = {}, where = 'light curve'): ResolvedLightCurveOptions {
-  const o = { ...LIGHT_CURVE_DEFAULTS, ...opts } as ResolvedLightCurveOptions;
+  const o = { ...LIGHT_CURVE_DEFAULTS, ...definedOnly(opts) } as ResolvedLightCurveOptions;
   if (!Number.isInteger(o.length) || o.length < 2) throw new Error(`${where}: model length must be an integer ≥ 2, got ${o.length}`);
   if (o.channelA === 'absmag') {
     if (o.magnitude === null || !Number.isFinite(o.magnitude) || o.distancePc === null || !(o.distancePc > 0)) {

@@ -13,6 +13,7 @@ import { interpLinearExtrapolate, logWavelengthGrid } from './interpolate.js';
 import { medianFilter } from './medianFilter.js';
 import { evaluateIndexPolynomial, fitIndexPolynomial } from './polynomialFit.js';
 import { meanFloat64, stdFloat64 } from './reductions.js';
+import { definedOnly } from './options.js';
 
 /** Speed of light, km/s (the value the reference uses). */
 export const C_KMS = 299792.458;
@@ -130,7 +131,7 @@ export interface PreprocessedSpectrum {
 export function resolveSpectrumOptions(opts: SpectrumPreprocessOptions | SpectrumPresetName = {}): ResolvedSpectrumOptions {
   const partial = typeof opts === 'string' ? SPECTRUM_PRESETS[opts] : opts;
   if (typeof opts === 'string' && !partial) throw new Error(`unknown spectrum preset '${opts}'`);
-  return { ...SPECTRUM_DEFAULTS, ...partial };
+  return { ...SPECTRUM_DEFAULTS, ...definedOnly(partial) };
 }
 
 /**
