@@ -110,7 +110,7 @@ function splitRecords(
   }
 }
 
-/** The common case without any quote character: plain line and field splits, several times faster. */
+/** The common case without any quote character: plain line and field splits, no character loop. */
 function splitUnquoted(
   text: string,
   delimiter: string,
