@@ -124,6 +124,29 @@ describe('headless server in Chromium', () => {
     await page.close();
   });
 
+  it('opens a second project from the path input and cancels its ingest from the progress bar', async () => {
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.waitForSelector('[data-testid=project-dir]');
+    const second = join(work, 'second-project');
+    await page.fill('[data-testid=project-path]', second);
+    await page.click('[data-testid=open-project]');
+    await page.waitForSelector(`[data-testid=project-dir]:has-text("${second}")`);
+    expect(await page.textContent('[data-testid=header-project]')).toBe('second-project');
+
+    await page.fill('[data-testid=ingest-dirs]', realDataPath());
+    await page.click('[data-testid=start-ingest]');
+    await page.waitForSelector('[data-testid=progress]:has-text("reading files")', { timeout: 120_000 });
+    await page.click('[data-testid=cancel-job]');
+    await page.waitForSelector('[data-testid=ingest-summary]', { timeout: 120_000 });
+    expect(await page.textContent('[data-testid=ingest-summary]')).toContain('cancelled');
+    const expected = expectedFromFiles();
+    const shown = Number((await page.textContent('[data-testid=count-spectra]'))!.replace(/[^\d]/g, '')) +
+      Number((await page.textContent('[data-testid=count-lightcurves]'))!.replace(/[^\d]/g, ''));
+    expect(shown).toBeLessThan(expected.spectra + expected.lightCurves);
+    await page.close();
+  });
+
   it('labels the screens other issues deliver as coming', async () => {
     const page = await browser.newPage();
     await page.goto(serve.url);
