@@ -2,6 +2,7 @@
  * A JSON-able summary of a FITS file in the spirit of astropy's `HDUList.info()` /
  * `fitsinfo`, plus every header card and, for tables, the columns. Used by `desa info`.
  */
+import { imageScaling, scaledImageType } from './image.js';
 import type { ColumnInfo, FitsFile, HeaderValue, ImageHdu, TableHdu } from './types.js';
 
 /** Header values as JSON: 64-bit integers become decimal strings. */
@@ -18,7 +19,7 @@ export interface FitsHduDescription {
   cards: number;
   /** astropy's Dimensions column: image axes NAXIS1, NAXIS2, ... (FITS order), or [rows, columns]. */
   dimensions: number[];
-  /** astropy's Format column: numpy dtype name of images, TFORMs of tables. */
+  /** astropy's Format column: numpy dtype of images ('' without data, "int16 (rescales to uint16)" when scaled), TFORMs of tables. */
   format: string;
   dataOffset: number;
   dataSize: number;
@@ -65,9 +66,13 @@ export function describeFits(file: FitsFile): FitsDescription {
   };
 }
 
+/** astropy's (header-based) image format: '' without data, else dtype plus what scaling gives. */
 function imageFormat(hdu: ImageHdu): string {
-  const scaled = hdu.header.has('BSCALE') || hdu.header.has('BZERO');
-  return IMAGE_FORMATS[hdu.bitpix] + (scaled ? ' (scaled)' : '');
+  if (hdu.shape.length === 0 || hdu.shape.some((n) => n === 0)) return '';
+  const stored = IMAGE_FORMATS[hdu.bitpix];
+  const { scale, zero } = imageScaling(hdu.header);
+  if (scale === 1 && Number(zero) === 0) return stored;
+  return `${stored} (rescales to ${scaledImageType(hdu.bitpix, { scale, zero })})`;
 }
 
 function describeColumn(column: ColumnInfo): NonNullable<FitsHduDescription['columns']>[number] {

@@ -46,6 +46,18 @@ export function decodeImage(bytes: Uint8Array, header: FitsHeader): NumericArray
     if (unsigned) return unsigned;
   }
   const blanks = hasBlank ? nullMask(raw, blank as number | bigint) : null;
-  const Target = bitpix === 8 || bitpix === 16 || bitpix === -32 ? Float32Array : Float64Array;
-  return scaleToFloat(raw, scaling, Target, blanks);
+  return scaleToFloat(raw, scaling, floatTypeFor(bitpix) === 'float32' ? Float32Array : Float64Array, blanks);
+}
+
+function floatTypeFor(bitpix: number): 'float32' | 'float64' {
+  return bitpix === 8 || bitpix === 16 || bitpix === -32 ? 'float32' : 'float64';
+}
+
+const UNSIGNED_CONVENTIONS: Record<number, [number, string]> = { 8: [-128, 'int8'], 16: [32768, 'uint16'], 32: [2147483648, 'uint32'], 64: [2 ** 63, 'uint64'] };
+
+/** numpy dtype name a scaled image decodes to (int8/uint16/uint32/uint64 for the unsigned conventions). */
+export function scaledImageType(bitpix: number, scaling: Scaling): string {
+  const convention = UNSIGNED_CONVENTIONS[bitpix];
+  if (convention && scaling.scale === 1 && Number(scaling.zero) === convention[0]) return convention[1];
+  return floatTypeFor(bitpix);
 }
