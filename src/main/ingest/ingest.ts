@@ -93,12 +93,15 @@ export async function ingestInto(store: ProjectStore, dirs: string[], opts: Inge
         const stat = byPath.get(settled.input.path) as ScannedFile;
         const result: ReadResult = settled.ok
           ? settled.value
-          : { path: stat.path, sha256: null, unchanged: false, record: null, error: `${stat.path}: ${settled.error.message}` };
+          : { path: stat.path, sha256: null, unchanged: false, record: null, error: `${stat.path}: could not be read (${settled.error.message})` };
         const outcome = toOutcome(result);
         if (outcome.kind !== 'unchanged') run.filesRead++;
         if (outcome.kind === 'spectrum') run.spectraRead++;
         if (outcome.kind === 'lightcurve') run.lightCurvesRead++;
-        batch.push({ path: stat.path, size: stat.size, mtimeMs: stat.mtimeMs, sha256: result.sha256, outcome });
+        // A worker that died (not the file's fault) is reported, but with a stat that never matches,
+        // so the next ingest tries the file again.
+        const mtimeMs = settled.ok ? stat.mtimeMs : -1;
+        batch.push({ path: stat.path, size: stat.size, mtimeMs, sha256: result.sha256, outcome });
         tracker.tick(1, path.basename(stat.path));
         if (batch.length >= batchSize) await writeBatch();
         throwIfCancelled(opts.signal);

@@ -18,6 +18,7 @@ import { EMBEDDING_FILE, EMBEDDING_LAYOUT, LIGHTCURVE_FILE, LIGHTCURVE_LAYOUT, S
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import { rebuildStars } from './stars';
 import { importCatalog, type ImportCatalogOptions } from './catalogs';
+import { stitchLightCurves, type StitchOptions } from '../survey/index';
 
 export const STORE_FILE = 'store.duckdb';
 export const ARRAYS_DIR = 'arrays';
@@ -351,34 +352,13 @@ export class ProjectStore {
   }
 
   /**
-   * All quarters of one Kepler star joined end to end (raw values, no normalisation), with
-   * `segments` telling where each quarter starts; null when the store holds none.
+   * All quarters of one Kepler star stitched into one light curve by the survey module's
+   * stitchLightCurves (same quality mask and per-quarter normalisation options; pass
+   * `{ qualityMask: 'none', normalise: 'none' }` for the raw values); null when the store holds none.
    */
-  async getLightCurve(kic: number): Promise<LightCurve | null> {
+  async getLightCurve(kic: number, opts: StitchOptions = {}): Promise<LightCurve | null> {
     const parts = await this.getLightCurves(kic, 'Kepler');
-    if (parts.length === 0) return null;
-    if (parts.length === 1) return parts[0];
-    const total = parts.reduce((s, p) => s + p.time.length, 0);
-    const cat = <T extends Float64Array | Float32Array | Int32Array>(Ctor: new (n: number) => T, pick: (p: LightCurve) => T): T => {
-      const out = new Ctor(total);
-      let at = 0;
-      for (const p of parts) { out.set(pick(p), at); at += pick(p).length; }
-      return out;
-    };
-    let start = 0;
-    const segments = parts.map((p) => {
-      const seg = { quarter: p.quarter, campaign: p.campaign, start, length: p.time.length, sourcePath: p.sourcePath };
-      start += p.time.length;
-      return seg;
-    });
-    const first = parts[0];
-    return {
-      ...first, quarter: null, campaign: null,
-      time: cat(Float64Array, (p) => p.time), pdcsapFlux: cat(Float32Array, (p) => p.pdcsapFlux),
-      pdcsapFluxErr: cat(Float32Array, (p) => p.pdcsapFluxErr), sapFlux: cat(Float32Array, (p) => p.sapFlux),
-      sapFluxErr: cat(Float32Array, (p) => p.sapFluxErr), quality: cat(Int32Array, (p) => p.quality),
-      cadenceNo: cat(Int32Array, (p) => p.cadenceNo), segments, sourcePath: path.dirname(first.sourcePath),
-    };
+    return parts.length === 0 ? null : stitchLightCurves(parts, opts);
   }
 
   /** Stars, ordered by id, optionally only those with spectra and/or light curves. */
