@@ -63,13 +63,20 @@ function logLinearGrid(file: string, header: FitsHeader, n: number): Float64Arra
   return out;
 }
 
+/** Strictly increasing and inside the LAMOST range (Angstrom): a wavelength row, not a flux row. */
+function looksLikeWavelength(row: ArrayLike<number>): boolean {
+  if (row.length < 2 || !(row[0] > 3000) || !(row[row.length - 1] < 11000)) return false;
+  for (let i = 1; i < row.length; i++) if (!(row[i] > row[i - 1])) return false;
+  return true;
+}
+
 async function readImageLayout(file: string, hdu: ImageHdu): Promise<SpectrumArrays> {
   const { shape, data } = await hdu.readImage();
   const n = shape[1];
   const row = (r: number) => data.subarray(r * n, (r + 1) * n) as Float32Array | Float64Array;
   const rows = imageRowNames(hdu.header);
-  // DR1 names row 2 'Subcontinuum'; an image without EXTEN0 is assumed to follow DR2+.
-  const row2IsWavelength = rows.length < 3 || rows[2].startsWith('wave');
+  // DR1 names row 2 'Subcontinuum'. Without EXTEN0, row 2 counts as wavelength only if it looks like one.
+  const row2IsWavelength = rows.length >= 3 ? rows[2].startsWith('wave') : looksLikeWavelength(row(2));
   return {
     flux: toFloat32(row(0)),
     ivar: toFloat32(row(1)),

@@ -90,6 +90,46 @@ describe('detection uses headers, not file names', () => {
   });
 });
 
+describe('LAMOST image rows without EXTEN0', () => {
+  async function spectrumFrom(name: string, row2: (i: number) => number) {
+    const n = 100;
+    const data = new Float32Array(5 * n);
+    for (let i = 0; i < n; i++) {
+      data[i] = 1 + i; // flux
+      data[n + i] = 4; // ivar
+      data[2 * n + i] = row2(i);
+    }
+    const file = path.join(dir, name);
+    await writeFitsFile(file, [
+      {
+        kind: 'image',
+        shape: [5, n],
+        data,
+        cards: [
+          { keyword: 'TELESCOP', value: 'LAMOST' },
+          { keyword: 'RA', value: 10 },
+          { keyword: 'DEC', value: 20 },
+          { keyword: 'COEFF0', value: 3.5682 },
+          { keyword: 'COEFF1', value: 0.0001 },
+        ],
+      },
+    ]);
+    return readSurveyFile(file);
+  }
+
+  it('take row 2 as wavelength when it is an increasing Angstrom grid', async () => {
+    const s = await spectrumFrom('grid.fits', (i) => 4000 + i);
+    expect(s.kind === 'spectrum' && s.wavelength[5]).toBe(4005);
+  });
+
+  it('compute the COEFF grid when row 2 is a normalised flux (DR1-like)', async () => {
+    const s = await spectrumFrom('subcont.fits', () => 1);
+    // 10^(3.5682 + 1e-4 i), the LAMOST log-linear grid.
+    expect(s.kind === 'spectrum' && s.wavelength[0]).toBeCloseTo(10 ** 3.5682, 9);
+    expect(s.kind === 'spectrum' && s.wavelength[99]).toBeCloseTo(10 ** (3.5682 + 0.0099), 9);
+  });
+});
+
 describe('kicFromTargetComment', () => {
   it("parses 'kplrNNNNNNNNN' (DR6 Kepler-field targets)", () => {
     expect(kicFromTargetComment('kplr008098300')).toBe(8098300);
