@@ -52,6 +52,13 @@ def repack(src, dst, compress, big_endian=False):
         if big_endian:
             zout.writestr(root + '/byteorder', 'big')
 repack(f'{out}/module.pth', f'{out}/deflate.pth', zipfile.ZIP_DEFLATED)
+# More than 65535 members makes zipfile write ZIP64 end records (entry count saturated at 0xFFFF).
+with zipfile.ZipFile(f'{out}/module.pth') as zin, zipfile.ZipFile(f'{out}/zip64.pth', 'w') as zout:
+    for name in zin.namelist():
+        zout.writestr(name, zin.read(name))
+    root = zin.namelist()[0].split('/')[0]
+    for i in range(65600):
+        zout.writestr(f'{root}/padding/{i}', b'')
 repack(f'{out}/module.pth', f'{out}/bigendian.pth', zipfile.ZIP_STORED, big_endian=True)
 
 def dump(d):
@@ -97,6 +104,10 @@ describe('importCheckpoint on files written by torch.save', () => {
 
   it('reads deflate-compressed members', () => {
     expectMatches(importCheckpoint(path.join(dir, 'deflate.pth')), expected.module);
+  });
+
+  it('reads archives with ZIP64 end records', () => {
+    expectMatches(importCheckpoint(path.join(dir, 'zip64.pth')), expected.module);
   });
 
   it('honours a big-endian byteorder member', () => {
