@@ -170,5 +170,7 @@ describe('FITS writer checked by astropy and fitsverify', () => {
     expect(() => writeFits([{ kind: 'bintable', nrows: 1, columns: [{ name: 'P', format: 'PJ()', values: new Int32Array(1) }] }])).toThrow(/\[HDU 1\]: column P: format 'PJ\(\)' is not writable/);
     expect(() => writeFits([{ kind: 'bintable', nrows: 1, columns: [{ name: 'S', format: '2A', values: ['abc'] }] }])).toThrow(/row 0 has 3 characters, more than 2/);
     expect(() => writeFits([{ kind: 'image', shape: [], data: null, cards: [{ keyword: 'NAXIS', value: 3 }] }])).toThrow(/NAXIS is set by the writer/);
+    expect(() => writeFits([{ kind: 'image', shape: [2], data: Float64Array.from([1, 2.5]), bitpix: 16 }])).toThrow(/value 2.5 at index 1 does not fit format I/);
+    expect(() => writeFits([{ kind: 'bintable', nrows: 1, columns: [{ name: 'B', format: 'B', values: Int16Array.from([300]) }] }])).toThrow(/value 300 .* does not fit format B/);
   });
 });

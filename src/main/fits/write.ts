@@ -62,14 +62,32 @@ function storedBytes(values: NumericArray): Uint8Array {
   return bytes;
 }
 
-/** Converts plain numbers into the typed array a BITPIX or TFORM code asks for. */
+const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
+  B: [0n, 255n],
+  I: [-(2n ** 15n), 2n ** 15n - 1n],
+  J: [-(2n ** 31n), 2n ** 31n - 1n],
+  K: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/**
+ * Converts values into the typed array a BITPIX or TFORM code asks for. Integer targets
+ * refuse fractions, NaN and out-of-range values rather than truncating or wrapping them.
+ */
 function coerce(values: NumericArray, code: string, what: string): NumericArray {
   const target = { B: Uint8Array, I: Int16Array, J: Int32Array, K: BigInt64Array, E: Float32Array, D: Float64Array }[code];
   if (!target) throw new Error(`${what}: no numeric storage for code ${code}`);
-  if (storageOf(values).code === code) return values;
-  if (target === BigInt64Array) {
-    return BigInt64Array.from(values as ArrayLike<number | bigint>, (v) => BigInt(typeof v === 'bigint' ? v : Math.trunc(v)));
+  if (storageOf(values).code === code && storageOf(values).zero === null) return values;
+  const range = INTEGER_RANGES[code];
+  if (range) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const integral = typeof value === 'bigint' || Number.isInteger(value);
+      if (!integral || BigInt(value) < range[0] || BigInt(value) > range[1]) {
+        throw new Error(`${what}: value ${value} at index ${i} does not fit format ${code} (integers ${range[0]}..${range[1]})`);
+      }
+    }
   }
+  if (target === BigInt64Array) return BigInt64Array.from(values as ArrayLike<number | bigint>, (v) => BigInt(v));
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) return (target as Float64ArrayConstructor).from(values, Number);
   return (target as Float64ArrayConstructor).from(values as ArrayLike<number>);
 }
