@@ -91,6 +91,8 @@ export interface AppInfo {
   backend: Backend;
   /** The open project's directory, if any. */
   projectDir: string | null;
+  /** Whether `app.pickDirectories` works here (the desktop app's native dialog). */
+  canPickDirectories: boolean;
 }
 
 /** Sent with `job.done` when a job ends for whatever reason. */
@@ -110,6 +112,11 @@ export type { IngestSummary, ProjectStatus, JobProgress, JobSummary };
 /** Method name → params and result. Add a method here, then implement it in src/main/services. */
 export interface Methods {
   'app.info': { params: Record<string, never>; result: AppInfo };
+  /**
+   * Lets the user choose folders with the desktop's own dialog (desktop app only; other hosts
+   * answer 'unsupported' and the GUI offers a path field instead). Empty when the user cancels.
+   */
+  'app.pickDirectories': { params: { title?: string }; result: { paths: string[] } };
   'fits.info': { params: { path: string }; result: FitsInfo };
   'survey.read': { params: { path: string }; result: SurveyRecordJson };
   /** Opens an existing project directory; fails if it holds no project. */
@@ -138,6 +145,7 @@ export type Result<M extends MethodName> = Methods[M]['result'];
 /** Every method name, for transports that must reject unknown names before dispatch. */
 export const METHOD_NAMES = [
   'app.info',
+  'app.pickDirectories',
   'fits.info',
   'survey.read',
   'project.open',
@@ -182,6 +190,8 @@ export type ErrorCode =
   /** The method needs an open project. */
   | 'no-project'
   | 'unknown-job'
+  /** The host cannot do this (e.g. a native dialog in the headless server). */
+  | 'unsupported'
   | 'internal';
 
 /** The error every transport carries: a code a program can branch on and a message naming the file and the problem. */

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { createServices, type DesaServices } from '../services/index';
 import { registerIpc } from './ipc';
 
@@ -48,12 +48,24 @@ function isOwnUrl(url: string): boolean {
   return url.startsWith(pathToFileURL(join(app.getAppPath(), 'out/renderer')).href);
 }
 
+/** The native folder dialog, attached to the focused window. */
+async function pickDirectories(title: string): Promise<string[]> {
+  const options = { title, properties: ['openDirectory', 'multiSelections'] as ('openDirectory' | 'multiSelections')[] };
+  const parent = BrowserWindow.getFocusedWindow();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}
+
 /** Starts the desktop app: services, IPC, the main window. */
 export async function startElectronApp(): Promise<void> {
   const projectArg = process.argv.find((a) => a.startsWith('--project='));
   let services: DesaServices | null = null;
   await app.whenReady();
-  services = await createServices({ backend: 'electron', projectDir: projectArg?.slice('--project='.length) });
+  services = await createServices({
+    backend: 'electron',
+    projectDir: projectArg?.slice('--project='.length),
+    pickDirectories,
+  });
   const unregister = registerIpc(services, isOwnUrl);
   createWindow();
   app.on('activate', () => {

@@ -43,6 +43,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   'bad-file': 422,
   'no-project': 409,
   'unknown-job': 404,
+  unsupported: 501,
   internal: 500,
 };
 

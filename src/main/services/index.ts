@@ -34,6 +34,8 @@ export interface ServiceOptions {
   backend: Backend;
   /** A project to open at start-up (created when missing). */
   projectDir?: string;
+  /** The host's native folder dialog (only the Electron host has one). */
+  pickDirectories?: (title: string) => Promise<string[]>;
 }
 
 type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;
@@ -59,6 +61,7 @@ export class DesaServices implements ServiceHost {
     });
     this.handlers = {
       'app.info': async () => this.appInfo(),
+      'app.pickDirectories': async (p) => this.pickDirectories(p),
       'fits.info': async (p) => fitsInfo(requireFile('fits.info', p, 'path')),
       'survey.read': async (p) => readSurvey(requireFile('survey.read', p, 'path')),
       'project.open': async (p) => jsonify(await this.project.open(requireString('project.open', p, 'dir'))),
@@ -122,7 +125,20 @@ export class DesaServices implements ServiceHost {
   private readonly pending = new Set<Promise<unknown>>();
 
   private appInfo(): AppInfo {
-    return { name: 'DESA Studio', version: APP_VERSION, backend: this.options.backend, projectDir: this.project.dir };
+    return {
+      name: 'DESA Studio',
+      version: APP_VERSION,
+      backend: this.options.backend,
+      projectDir: this.project.dir,
+      canPickDirectories: this.options.pickDirectories !== undefined,
+    };
+  }
+
+  private async pickDirectories(params: Params<'app.pickDirectories'>): Promise<{ paths: string[] }> {
+    const pick = this.options.pickDirectories;
+    if (!pick) throw new ContractError('unsupported', `app.pickDirectories: no folder dialog in the ${this.options.backend} host; type the path instead`);
+    const title = paramsObject('app.pickDirectories', params).title;
+    return { paths: await pick(typeof title === 'string' ? title : 'Choose folders') };
   }
 
   private startIngest(dirs: string[]): { jobId: string } {

@@ -63,6 +63,17 @@ describe('methods and errors', () => {
     await services.close();
   });
 
+  it('offers the native folder dialog only where the host provides one', async () => {
+    const headless = new DesaServices({ backend: 'server' });
+    expect((await headless.call('app.info', {})).canPickDirectories).toBe(false);
+    expect(await headless.dispatch({ method: 'app.pickDirectories', params: {} })).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    const titles: string[] = [];
+    const desktop = new DesaServices({ backend: 'electron', pickDirectories: async (title) => (titles.push(title), ['/data/lamost']) });
+    expect((await desktop.call('app.info', {})).canPickDirectories).toBe(true);
+    expect(await desktop.call('app.pickDirectories', { title: 'Choose folders to ingest' })).toEqual({ paths: ['/data/lamost'] });
+    expect(titles).toEqual(['Choose folders to ingest']);
+  });
+
   it('carries error code and message across a transport unchanged', () => {
     const original = new ContractError('bad-file', '/data/x.fits: truncated header');
     const wire = JSON.parse(JSON.stringify(toErrorJson(original))) as ReturnType<typeof toErrorJson>;

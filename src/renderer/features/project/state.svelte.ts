@@ -14,6 +14,8 @@ export class ProjectState {
   cancelling = $state(false);
   busy = $state(false);
   error = $state<string | null>(null);
+  /** True in the desktop app, where folders can be chosen with the native dialog. */
+  canPickDirectories = $state(false);
 
   /** The project folder's last path component, for the header. */
   readonly name = $derived(this.status ? (this.status.projectDir.split(/[\\/]/).filter(Boolean).pop() ?? '') : null);
@@ -28,6 +30,7 @@ export class ProjectState {
   /** Picks up the project the host opened at start-up, if any. */
   async init(): Promise<void> {
     const info = await this.client.call('app.info', {});
+    this.canPickDirectories = info.canPickDirectories;
     if (info.projectDir) await this.run(async () => (this.status = await this.client.call('project.status', {})));
   }
 
@@ -48,6 +51,13 @@ export class ProjectState {
       const { jobId } = await this.client.call('ingest.start', { dirs });
       this.jobId = jobId;
     });
+  }
+
+  /** Asks the desktop's folder dialog for folders; empty when cancelled or unavailable. */
+  async pickDirectories(title: string): Promise<string[]> {
+    let paths: string[] = [];
+    await this.run(async () => (paths = (await this.client.call('app.pickDirectories', { title })).paths));
+    return paths;
   }
 
   async cancel(): Promise<void> {
