@@ -10,19 +10,13 @@
  *   truth.csv every latent parameter; README.md what all of it is
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { JobProgress } from '../../shared/jobs';
-import { ProgressTracker, throwIfCancelled } from '../jobs/index';
-import { drawStar } from './star';
-import { Rng, Stream } from './random';
-import { lightCurveModel, quarterLightCurve } from './lightcurve';
+import { ProgressTracker, throwIfCancelled, WorkerPool, workerUrl } from '../jobs/index';
 import { selectQuarters } from './kepler-schedule';
-import { writeKeplerQuarter } from './formats/kepler';
-import { writeLamostSpectrum } from './formats/lamost';
-import { lamostWavelengths, LAMOST_DR1_PIXELS, modelSpectrum, observeSpectrum } from './spectrum';
-import { kicParameters, laspParameters } from './observed';
-import { SurveyCatalogs, type ObservedSpectrum } from './catalogs';
-import { eclipseDepth } from './physics/eclipse-depth';
+import { SurveyCatalogs, type StarProducts } from './catalogs';
+import { generateStarFiles, type StarTask } from './star-files';
 import { surveyReadme } from './readme';
 
 export { drawStar } from './star';
@@ -42,6 +36,12 @@ export interface GenerateSurveyOptions {
   quarters?: number;
   /** gzip the Kepler files too (the archive serves them uncompressed; default false). */
   gzipKepler?: boolean;
+  /**
+   * Worker threads generating stars in parallel (the output is identical for any number).
+   * Default: one per core for surveys of 500 stars or more (worker start-up costs ~1 s), else 0
+   * (all in this thread).
+   */
+  workers?: number;
   signal?: AbortSignal;
   onProgress?: (p: JobProgress) => void;
   jobId?: string;
@@ -84,49 +84,41 @@ export async function generateSurvey(opts: GenerateSurveyOptions): Promise<Synth
     onProgress: opts.onProgress,
   });
   const catalogs = new SurveyCatalogs(opts.outDir, opts.seed);
-  const wave = lamostWavelengths();
-  const waveDr1 = lamostWavelengths(LAMOST_DR1_PIXELS);
-  const baselineDays = quarters.reduce((sum, q) => sum + q.cadences, 0) * 0.0204336;
   const summary: SynthSummary = {
     outDir: opts.outDir, seed: opts.seed, stars: opts.stars, quarters: quarters.map((q) => q.quarter),
     spectra: 0, lightCurveFiles: 0, binaries: 0, eclipsingBinaries: 0, rotationPeriods: 0, gyroAges: 0, seconds: 0,
   };
-  try {
+  const tasks = function* (): Generator<StarTask> {
     for (let index = 0; index < opts.stars; index++) {
-      throwIfCancelled(opts.signal);
-      const star = drawStar(opts.seed, index);
-      const files: string[] = [];
-      const obsRng = new Rng(opts.seed, index, Stream.spectrum);
-
-      const spectra: ObservedSpectrum[] = [];
-      for (const epoch of star.spectra) {
-        const grid = epoch.layout === 'dr1' ? waveDr1 : wave;
-        const spec = observeSpectrum(obsRng, modelSpectrum(star, epoch, grid), grid, epoch.snrG);
-        const lasp = laspParameters(obsRng, star, epoch, spec.snr.g);
-        files.push(await writeLamostSpectrum(lamostDir, star, epoch, spec, lasp));
-        spectra.push({ epoch, lasp, snr: spec.snr });
+      yield { seed: opts.seed, index, outDir: opts.outDir, quarters: summary.quarters, gzipKepler: opts.gzipKepler ?? false };
+    }
+  };
+  // Catalog rows are added in star order whichever worker finished first, so output is deterministic.
+  const record = (p: StarProducts) => {
+    catalogs.add(p);
+    summary.spectra += p.spectra.length;
+    summary.lightCurveFiles += quarters.length;
+    if (p.star.secondary) summary.binaries++;
+    if (p.star.eclipsing) summary.eclipsingBinaries++;
+    tracker.tick(1);
+  };
+  const workers = opts.workers ?? (opts.stars >= 500 ? os.availableParallelism() : 0);
+  try {
+    if (workers > 0) {
+      const pool = new WorkerPool<StarTask, StarProducts>(workerUrl(import.meta.url, './synth'), { size: workers });
+      try {
+        for await (const settled of pool.mapOrdered(tasks(), { signal: opts.signal })) {
+          if (!settled.ok) throw settled.error;
+          record(settled.value);
+        }
+      } finally {
+        await pool.close();
       }
-
-      const model = lightCurveModel(opts.seed, star);
-      const kic = kicParameters(new Rng(opts.seed, index, Stream.catalog, 1), star);
-      const rper: number[] = [];
-      const cdpp6: number[] = [];
-      for (const q of quarters) {
-        const lc = quarterLightCurve(opts.seed, star, model, q);
-        files.push(await writeKeplerQuarter(keplerDir, star, lc, kic, opts.gzipKepler ?? false));
-        rper.push(lc.spotRangePpm);
-        cdpp6.push(lc.cdpp[1]);
+    } else {
+      for (const task of tasks()) {
+        throwIfCancelled(opts.signal);
+        record(await generateStarFiles(task));
       }
-      catalogs.add({
-        star, spectra, files, baselineDays,
-        rperPpm: median(rper), cdpp6Ppm: median(cdpp6),
-        eclipseDepth: star.eclipsing ? eclipseDepth(star) : 0,
-      });
-      summary.spectra += spectra.length;
-      summary.lightCurveFiles += quarters.length;
-      if (star.secondary) summary.binaries++;
-      if (star.eclipsing) summary.eclipsingBinaries++;
-      tracker.tick(1);
     }
   } finally {
     await catalogs.close();
@@ -139,8 +131,3 @@ export async function generateSurvey(opts: GenerateSurveyOptions): Promise<Synth
   return summary;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}

@@ -24,10 +24,11 @@ function hashes(dir: string): Map<string, string> {
 }
 
 describe('generateSurvey', () => {
-  it('writes byte-identical files (gzip included) for the same seed, different ones for another seed', async () => {
+  it('writes byte-identical files (gzip included) for the same seed, with or without workers, different ones for another seed', async () => {
     const events: JobProgress[] = [];
     const a = await generateSurvey({ stars: 6, seed: 99, outDir: path.join(tmp, 'a'), quarters: 1, onProgress: (p) => events.push(p) });
-    await generateSurvey({ stars: 6, seed: 99, outDir: path.join(tmp, 'b'), quarters: 1 });
+    // Two worker threads must give the same bytes as the single-threaded run.
+    await generateSurvey({ stars: 6, seed: 99, outDir: path.join(tmp, 'b'), quarters: 1, workers: 2 });
     await generateSurvey({ stars: 6, seed: 100, outDir: path.join(tmp, 'c'), quarters: 1 });
     const ha = hashes(path.join(tmp, 'a'));
     const hb = hashes(path.join(tmp, 'b'));
