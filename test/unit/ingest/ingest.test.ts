@@ -257,6 +257,41 @@ describe('ingest cancel and resume', () => {
   });
 });
 
+describe('ingest after a crash', () => {
+  it('a process killed mid-ingest loses nothing committed, and the next ingest completes the project', async () => {
+    const project = path.join(root, 'crashed');
+    const script = `
+      import { ingest } from ${JSON.stringify(path.resolve('src/main/ingest/index.ts'))};
+      await ingest([${JSON.stringify(REAL)}], ${JSON.stringify(project)}, { batchSize: 8, onProgress: (p) => {
+        if (p.phase === 'reading files' && p.done >= 40) process.kill(process.pid, 'SIGKILL');
+      } });`;
+    const { spawnSync } = await import('node:child_process');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+
+    const store = await ProjectStore.open(project);
+    let committed: number;
+    try {
+      committed = (await store.fileRecords()).size;
+      // Batches of 8 were committed before the kill. In scan order the first files are KIC 2556081's
+      // quarters, the first being Q1 with 1639 cadences (SOURCES.md); it reads back whole.
+      expect(committed).toBeGreaterThanOrEqual(8);
+      const [q1] = await store.getLightCurves(2556081);
+      expect([q1.quarter, q1.time.length, q1.pdcsapFlux.length]).toEqual([1, 1639, 1639]);
+    } finally {
+      await store.close();
+    }
+    const expected = await expectedFor(REAL);
+    const resumed = await ingest([REAL], project);
+    expect(resumed.filesUnchanged).toBe(committed);
+    expect(resumed.filesRead).toBe(184 - committed);
+    expect(resumed.totals).toMatchObject({
+      spectra: expected.spectra, lightCurves: expected.lightCurves, lightCurveStars: expected.lightCurveStars,
+      stars: expected.stars, matchedPairs: expected.pairs.length, skippedFiles: 2, recognisedFiles: 9,
+    });
+  });
+});
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
