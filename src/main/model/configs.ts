@@ -34,21 +34,21 @@ export interface LightCurveEncoderConfig {
 const spectraTiny: SpectraEncoderConfig = {
   inputLength: 1024,
   cnn: { inChannels: 1, encoderDims: [8, 16, 32, 32, 32], numLayers: 5, kernelSize: 3, activation: 'silu', avgOutput: false },
-  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 1, encoderDim: 32, numHeads: 2, kernelSize: 3, dropout: 0.2, norm: 'postnorm' },
+  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 1, encoderDim: 32, numHeads: 2, kernelSize: 3, dropout: 0.2, norm: 'postnorm', deepNormBeta: 1 },
   head: { outputDim: 3, numQuantiles: 5, dropout: 0.2 },
 };
 
 const spectraSmall: SpectraEncoderConfig = {
   inputLength: 4096,
   cnn: { inChannels: 1, encoderDims: [16, 32, 64, 128, 128], numLayers: 5, kernelSize: 3, activation: 'silu', avgOutput: false },
-  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 2, encoderDim: 128, numHeads: 4, kernelSize: 3, dropout: 0.2, norm: 'postnorm' },
+  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 2, encoderDim: 128, numHeads: 4, kernelSize: 3, dropout: 0.2, norm: 'postnorm', deepNormBeta: 1 },
   head: { outputDim: 3, numQuantiles: 5, dropout: 0.2 },
 };
 
 const spectraPaper: SpectraEncoderConfig = {
   inputLength: 4096,
   cnn: { inChannels: 1, encoderDims: [64, 128, 256, 1024, 2048], numLayers: 5, kernelSize: 3, activation: 'silu', avgOutput: false },
-  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 8, encoderDim: 2048, numHeads: 8, kernelSize: 3, dropout: 0.2, norm: 'postnorm' },
+  conformer: { blocks: ['mhsa_pro', 'conv', 'ffn'], numLayers: 8, encoderDim: 2048, numHeads: 8, kernelSize: 3, dropout: 0.2, norm: 'postnorm', deepNormBeta: 1 },
   head: { outputDim: 3, numQuantiles: 5, dropout: 0.2 },
 };
 
@@ -64,7 +64,7 @@ const lcTiny: LightCurveEncoderConfig = {
   cnn: { inChannels: 2, encoderDims: [8, 16, 32, 32], numLayers: 4, kernelSize: 3, activation: 'sine', sineW0: 1, avgOutput: true },
   astroconformer: {
     inChannels: 2, patchSize: 16, blocks: ['mhsa_pro', 'conv'], numLayers: 1, encoderDim: 32, numHeads: 2,
-    kernelSize: 3, dropout: 0.3, norm: 'postnorm',
+    kernelSize: 3, dropout: 0.3, norm: 'postnorm', deepNormBeta: 0.913,
   },
   head: { outputDim: 1, numQuantiles: 5, dropout: 0.3 },
 };
@@ -74,7 +74,7 @@ const lcSmall: LightCurveEncoderConfig = {
   cnn: { inChannels: 2, encoderDims: [16, 32, 64, 128, 128], numLayers: 6, kernelSize: 3, activation: 'sine', sineW0: 1, avgOutput: true },
   astroconformer: {
     inChannels: 2, patchSize: 16, blocks: ['mhsa_pro', 'conv'], numLayers: 2, encoderDim: 128, numHeads: 4,
-    kernelSize: 3, dropout: 0.3, norm: 'postnorm',
+    kernelSize: 3, dropout: 0.3, norm: 'postnorm', deepNormBeta: 0.913,
   },
   head: { outputDim: 1, numQuantiles: 5, dropout: 0.3 },
 };
@@ -84,7 +84,7 @@ const lcPaper: LightCurveEncoderConfig = {
   cnn: { inChannels: 2, encoderDims: [32, 64, 128, 256, 512], numLayers: 6, kernelSize: 3, activation: 'sine', sineW0: 1, avgOutput: true },
   astroconformer: {
     inChannels: 2, patchSize: 20, blocks: ['mhsa_pro', 'conv'], numLayers: 5, encoderDim: 512, numHeads: 8,
-    kernelSize: 3, dropout: 0.3, norm: 'postnorm',
+    kernelSize: 3, dropout: 0.3, norm: 'postnorm', deepNormBeta: 0.913,
   },
   head: { outputDim: 1, numQuantiles: 5, dropout: 0.3 },
 };

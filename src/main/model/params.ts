@@ -39,6 +39,12 @@ export function uniformFanIn(shape: number[], fanIn: number): Tensor {
   return tf.randomUniform(shape, -bound, bound, 'float32', nextSeed());
 }
 
+/** xavier_uniform_(gain): U(±gain·√(6/(fanIn+fanOut))), the Conformer `Linear` wrapper's init. */
+export function xavierUniform(shape: number[], fanIn: number, fanOut: number, gain = 1): Tensor {
+  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return tf.randomUniform(shape, -bound, bound, 'float32', nextSeed());
+}
+
 /** xavier_normal_(gain): N(0, gain·√(2/(fanIn+fanOut))), as `deepnorm_init` uses for Linear weights. */
 export function xavierNormal(shape: number[], fanIn: number, fanOut: number, gain = 1): Tensor {
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -97,6 +103,14 @@ export class Module {
     for (const [n, v] of this.ownBuffers) out.push([prefix + n, v]);
     for (const [n, c] of this.children) out.push(...c.namedState(`${prefix}${n}.`));
     return out;
+  }
+
+  /** This module and every descendant once each (aliases visited once), parents first. */
+  *modules(seen: Set<Module> = new Set()): Generator<Module> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield this;
+    for (const c of this.children.values()) yield* c.modules(seen);
   }
 
   /** The state dict as a name → variable map. */

@@ -173,3 +173,31 @@ describe('normalisation, activation and attention match float64 definitions', ()
     expect(maxDiff(got, expected)).toBeLessThan(1e-5);
   });
 });
+
+describe('initialisation follows the reference (deepnorm_init, Conformer Linear wrapper)', () => {
+  const std = (t: Tensor) => {
+    const v = t.dataSync();
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+  };
+
+  it('attention q/k get xavier_normal(1), v/output xavier_normal(β), zero biases; FFN xavier_uniform', async () => {
+    const { ConformerEncoder } = await import('../../../src/main/model/layers');
+    const d = 128;
+    const beta = 0.913;
+    const enc = new ConformerEncoder({ blocks: ['mhsa_pro', 'ffn'], numLayers: 1, encoderDim: d, numHeads: 4, kernelSize: 3, dropout: 0, norm: 'postnorm', deepNormBeta: beta });
+    const sd = enc.stateDict();
+    const w = (k: string) => sd.get(`blocks.0.modlist.${k}`)!;
+    const xavier = Math.sqrt(2 / (2 * d));
+    expect(std(w('0.module.query.weight')) / xavier).toBeCloseTo(1, 1);
+    expect(std(w('0.module.key.weight')) / xavier).toBeCloseTo(1, 1);
+    expect(std(w('0.module.value.weight')) / (beta * xavier)).toBeCloseTo(1, 1);
+    expect(std(w('0.module.output.weight')) / (beta * xavier)).toBeCloseTo(1, 1);
+    for (const b of ['query', 'key', 'value', 'output']) expect(w(`0.module.${b}.bias`).dataSync().every((x) => x === 0)).toBe(true);
+    const ffnBound = Math.sqrt(6 / (d + 4 * d));
+    expect(w('1.module.sequential.1.linear.weight').dataSync().every((x) => Math.abs(x) <= ffnBound)).toBe(true);
+    expect(std(w('1.module.sequential.1.linear.weight')) / (ffnBound / Math.sqrt(3))).toBeCloseTo(1, 1);
+    expect(w('1.module.sequential.4.linear.bias').dataSync().every((x) => x === 0)).toBe(true);
+    enc.dispose();
+  });
+});

@@ -74,6 +74,17 @@ export class RotaryMultiHeadAttention extends Module {
     this.output = this.child('output', new Linear(opts.dim, opts.dim));
   }
 
+  /**
+   * DeepNorm initialisation of the reference `deepnorm_init`: q and k xavier_normal(gain 1), v and
+   * output xavier_normal(gain β), all biases zero.
+   */
+  initDeepNorm(beta: number): void {
+    this.query.initXavierNormal(1);
+    this.key.initXavierNormal(1);
+    this.value.initXavierNormal(beta);
+    this.output.initXavierNormal(beta);
+  }
+
   /** x (B, T, D) with RoPE tables of width rotaryDims → (B, T, D). */
   forward(x: Tensor, rope: RotaryTables, keyMask?: Tensor): Tensor {
     return tf.tidy(() => {
@@ -83,4 +94,9 @@ export class RotaryMultiHeadAttention extends Module {
       return this.output.forward(mergeHeads(scaledDotProductAttention(q, k, v, keyMask)));
     });
   }
+}
+
+/** Applies `initDeepNorm(beta)` to every RoPE attention inside `root` (the reference `deepnorm_init`). */
+export function deepNormInit(root: Module, beta: number): void {
+  for (const m of root.modules()) if (m instanceof RotaryMultiHeadAttention) m.initDeepNorm(beta);
 }

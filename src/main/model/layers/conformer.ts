@@ -9,7 +9,7 @@ import type { Tensor, Variable } from '../tf';
 import { Module, ModuleList } from '../params';
 import { LayerNorm, BatchNorm1d } from './norm';
 import { Conv1d, DepthwiseConv1d, type ConvImpl } from './conv';
-import { RotaryMultiHeadAttention } from './attention';
+import { RotaryMultiHeadAttention, deepNormInit } from './attention';
 import type { RotaryTables } from './rope';
 import { FeedForward } from './feed-forward';
 import { silu } from './activations';
@@ -26,6 +26,8 @@ export interface ConformerConfig {
   kernelSize: number;
   dropout: number;
   norm: 'postnorm' | 'shortcut';
+  /** β of the DeepNorm initialisation of the attention projections (reference `deepnorm_init`); default 1. */
+  deepNormBeta?: number;
 }
 
 interface SequenceLayer extends Module {
@@ -164,6 +166,7 @@ export class ConformerEncoder extends Module {
     const list = this.child('blocks', new ModuleList<ConformerBlock>());
     for (let i = 0; i < cfg.numLayers; i++) list.add(String(i), new ConformerBlock(cfg, impl));
     this.blocks = list.items;
+    deepNormInit(this, cfg.deepNormBeta ?? 1);
   }
   forward(x: Tensor, rope: RotaryTables, training: boolean): Tensor {
     return tf.tidy(() => this.blocks.reduce((h, b) => b.forward(h, training, rope), x));

@@ -5,7 +5,7 @@ export { Linear, WrappedLinear } from './linear';
 export { Conv1d, ConvTranspose1d, DepthwiseConv1d, conv1dNWC, im2col, maxPool1d, type ConvImpl, type Conv1dOptions } from './conv';
 export { BatchNorm1d, LayerNorm } from './norm';
 export { rotaryInvFreq, rotaryTables, rotateHalf, applyPartialRotary, RotaryEmbedding, type RotaryTables } from './rope';
-export { splitHeads, mergeHeads, scaledDotProductAttention, RotaryMultiHeadAttention } from './attention';
+export { splitHeads, mergeHeads, scaledDotProductAttention, RotaryMultiHeadAttention, deepNormInit } from './attention';
 export { FeedForward } from './feed-forward';
 export {
   ConformerEncoder,

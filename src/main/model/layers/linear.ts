@@ -1,7 +1,7 @@
 /** nn.Linear with PyTorch's weight layout (out, in): y = x·Wᵀ + b. */
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
-import { Module, uniformFanIn } from '../params';
+import { Module, uniformFanIn, xavierNormal, xavierUniform } from '../params';
 
 export class Linear extends Module {
   readonly weight: Variable;
@@ -11,6 +11,22 @@ export class Linear extends Module {
     super();
     this.weight = this.param('weight', uniformFanIn([outFeatures, inFeatures], inFeatures));
     this.bias = opts.bias ?? true ? this.param('bias', uniformFanIn([outFeatures], inFeatures)) : null;
+  }
+
+  /** Re-initialises the weight with xavier_normal_(gain) and zeroes the bias (DeepNorm init). */
+  initXavierNormal(gain: number): void {
+    this.reset(xavierNormal([this.outFeatures, this.inFeatures], this.inFeatures, this.outFeatures, gain));
+  }
+
+  /** Re-initialises the weight with xavier_uniform_(gain) and zeroes the bias. */
+  initXavierUniform(gain = 1): void {
+    this.reset(xavierUniform([this.outFeatures, this.inFeatures], this.inFeatures, this.outFeatures, gain));
+  }
+
+  private reset(weight: Tensor): void {
+    this.weight.assign(weight);
+    weight.dispose();
+    if (this.bias) this.bias.assign(tf.zerosLike(this.bias));
   }
 
   /** x: (..., in) → (..., out). */
@@ -30,13 +46,15 @@ export class Linear extends Module {
 }
 
 /**
- * The Conformer code's `Linear` wrapper: an nn.Linear stored one level deeper (`<name>.linear.weight`).
+ * The Conformer code's `Linear` wrapper: an nn.Linear stored one level deeper (`<name>.linear.weight`),
+ * initialised with xavier_uniform and a zero bias as in the reference.
  */
 export class WrappedLinear extends Module {
   readonly linear: Linear;
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } = {}) {
     super();
     this.linear = this.child('linear', new Linear(inFeatures, outFeatures, opts));
+    this.linear.initXavierUniform();
   }
   forward(x: Tensor): Tensor {
     return this.linear.forward(x);
