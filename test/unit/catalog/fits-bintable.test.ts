@@ -72,6 +72,6 @@ print(json.dumps({'ids': [str(v) for v in t['source_id']], 'kic_masked': [bool(m
     expect(idValues(getColumn(t, 'source_id'))).toEqual(ref.ids);
     expect(Array.from(getColumn(t, 'kic').nulls, (v) => v === 1)).toEqual(ref.kic_masked);
     expect(Array.from(getColumn(t, 'teff').values as Float64Array, (v) => (Number.isNaN(v) ? null : v))).toEqual(ref.teff);
-    expect(getColumn(t, 'name').values.map((v) => v ?? '')).toEqual(ref.name);
+    expect(Array.from(getColumn(t, 'name').values as (string | null)[], (v) => v ?? '')).toEqual(ref.name);
   });
 });
