@@ -91,6 +91,7 @@ export class JobRegistry {
     return true;
   }
 
+  /** A copy of one job's summary (state, times, error, last progress); undefined for an unknown id. */
   get(jobId: string): JobSummary | undefined {
     const entry = this.jobs.get(jobId);
     return entry ? { ...entry.summary } : undefined;

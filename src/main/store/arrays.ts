@@ -107,6 +107,7 @@ export class ArrayFiles {
   private readonly files = new Map<string, ArrayFile>();
   constructor(readonly dir: string) {}
 
+  /** The array file `name` under arrays/, opened on first use. */
   get(name: string): ArrayFile {
     let file = this.files.get(name);
     if (!file) {
@@ -116,6 +117,7 @@ export class ArrayFiles {
     return file;
   }
 
+  /** fsyncs every open array file (before committing rows that point into them). */
   syncAll(): void {
     for (const f of this.files.values()) f.sync();
   }

@@ -252,6 +252,7 @@ export class ProjectStore {
     };
   }
 
+  /** Project-wide counts (stars, spectra, light curves, matched pairs, skipped files, catalogues, ...). */
   async counts(): Promise<ProjectCounts> {
     const r = await this.reads.one<Record<string, bigint>>(`
       SELECT
@@ -273,10 +274,12 @@ export class ProjectStore {
     };
   }
 
+  /** Every file the project could not use, with the reason, by path. */
   async skippedFiles(): Promise<SkippedFile[]> {
     return this.reads.all<SkippedFile>(`SELECT path, reason FROM files WHERE status = 'skipped' ORDER BY path`);
   }
 
+  /** Every recognised-but-unused file (LAMOST MRS, SDSS, APOGEE, ...), by path. */
   async recognisedFiles(): Promise<RecognisedFile[]> {
     return this.reads.all<RecognisedFile>(`SELECT path, product, reason FROM files WHERE status = 'recognised' ORDER BY path`);
   }
@@ -453,6 +456,7 @@ export class ProjectStore {
     return importCatalog(this.db, file, opts);
   }
 
+  /** Imported catalogues with their row and matched-row counts, oldest first. */
   async listCatalogs(): Promise<CatalogInfo[]> {
     const rows = await this.reads.all<Row>(`
       SELECT c.*, (SELECT count(DISTINCT row_index) FROM crossmatch x WHERE x.catalog_id = c.catalog_id) AS matched
