@@ -183,7 +183,8 @@ export function quarterLightCurve(seed: number, star: StarTruth, model: LightCur
     const systematic = 1 + drift1 * x + drift2 * (x * x - 1 / 12) - settleDepth * Math.exp(-sinceRestart / 1.5);
 
     const sapTrue = model.fluxTrue * model.flfrcsap * astro * systematic + contamination;
-    const variance = (sapTrue * EXPOSURE_S + model.pixels * (bkgTotal / model.pixels * EXPOSURE_S + READS_PER_CADENCE * READ_NOISE_E * READ_NOISE_E)) / (EXPOSURE_S * EXPOSURE_S);
+    // Photon noise of star and background plus read noise of every pixel and read, in e-/s.
+    const variance = (sapTrue * EXPOSURE_S + bkgTotal * EXPOSURE_S + model.pixels * READS_PER_CADENCE * READ_NOISE_E * READ_NOISE_E) / (EXPOSURE_S * EXPOSURE_S);
     const sigma = Math.sqrt(variance);
     const noise = sigma * rng.normal();
     const sap = sapTrue + noise;

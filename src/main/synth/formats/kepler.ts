@@ -7,7 +7,7 @@ import path from 'node:path';
 import { writeFitsFile, type WriteCard, type WriteHdu } from '../../fits/index';
 import type { StarTruth } from '../truth';
 import type { QuarterLightCurve } from '../lightcurve';
-import { cadenceTime, EXPOSURE_S, TIMEDEL } from '../kepler-schedule';
+import { cadenceTime, TIMEDEL } from '../kepler-schedule';
 import { MJD_OF_BKJD0 } from '../star';
 
 export function keplerFileName(kic: number, timestamp: string): string {
@@ -103,7 +103,6 @@ export function keplerHdus(star: StarTruth, lc: QuarterLightCurve, kicParams: Ki
   const n = q.cadences;
   const col = (name: string, format: string, values: WriteColumnValues, unit?: string) => ({ name, format, values, unit });
   const aperture = apertureMask(star.kepmag);
-  void EXPOSURE_S;
   return [
     { kind: 'image', shape: [], data: null, bitpix: 8, cards: primary },
     {
