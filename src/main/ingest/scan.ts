@@ -34,7 +34,8 @@ export function readHead(file: string, n = 80): Uint8Array {
 /**
  * Recursively lists candidate files under `dirs` (a file path is taken as itself), sorted by path,
  * each once. Folders in `exclude` (e.g. the project being written) are not entered. Hidden
- * entries (names starting with '.') are ignored.
+ * entries (names starting with '.') are ignored; links to files are followed, links to folders
+ * are not (no cycles).
  * @throws Error naming the folder when one of `dirs` does not exist
  */
 export function scanForFits(dirs: readonly string[], exclude: readonly string[] = []): ScannedFile[] {
