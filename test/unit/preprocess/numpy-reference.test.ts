@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import {
-  autocorrelation, continuumNormalise, interpLinearExtrapolate, logWavelengthGrid, meanFloat32,
+  autocorrelation, continuumNormalise, rfft, interpLinearExtrapolate, logWavelengthGrid, meanFloat32,
   medianFilter, movingAverage, numpyInterp, numpyLinspace, stdFloat32, sumFloat32, zScoreFloat32,
 } from '../../../src/main/preprocess/index.js';
 import { finiteSampleQuantile, numpyQuantileLinear } from '../../../src/main/losses/conformal.js';
@@ -35,6 +35,8 @@ const sums = [1, 7, 8, 9, 127, 128, 129, 1000, 8191, 8192, 8193, 20000, 61753].m
 const lc = f32(4096, 200, 3.5e5);
 const acfIn = f32(600, 5, 100);
 const quant = Array.from({ length: 101 }, () => r() - 0.3);
+// The paper's model length 34560 = 2⁸·3³·5 (too long for a naive DFT in a unit test): numpy's rfft.
+const long = Array.from({ length: 34560 }, (_, i) => Math.sin(i / 37) + 0.3 * (r() - 0.5));
 
 const SCRIPT = String.raw`
 import json, sys, numpy as np
@@ -66,12 +68,14 @@ v = np.array(a['quant'])
 o['quantile'] = [float(np.quantile(v, q)) for q in qs]
 # split-conformal finite-sample quantile: the ceil((n+1)q)-th smallest score (Romano et al. 2019)
 o['quantile_fsc'] = [float(np.sort(v)[int(np.ceil((len(v) + 1) * q)) - 1]) for q in [0.5, 0.72, 0.8, 0.9]]
+X = np.fft.rfft(np.array(a['long']))
+o['rfft_re'] = X.real.tolist(); o['rfft_im'] = X.imag.tolist()
 print(json.dumps(o))
 `;
 
 let ref: Record<string, number[] | number[][]>;
 beforeAll(async () => {
-  const payload = { xp, fp, xq, wl: wl32, fl: fl32, grid, med, smooth, sums, lc, acf: acfIn, quant };
+  const payload = { xp, fp, xq, wl: wl32, fl: fl32, grid, med, smooth, sums, lc, acf: acfIn, quant, long };
   const wrapped = `import sys, io\nsys.stdin = io.StringIO(${JSON.stringify(JSON.stringify(payload))})\n${SCRIPT}`;
   ref = JSON.parse(await runPython(wrapped));
 }, 120_000);
@@ -129,5 +133,14 @@ describe('preprocessing primitives against NumPy/SciPy', () => {
   it("np.quantile (method 'linear') and the finite-sample order statistic", () => {
     [0.0, 0.1, 0.25, 0.5, 0.72, 0.8, 0.9, 1.0].forEach((q, i) => expect(numpyQuantileLinear(quant, q)).toBe((ref.quantile as number[])[i]));
     [0.5, 0.72, 0.8, 0.9].forEach((q, i) => expect(finiteSampleQuantile(quant, q)).toBe((ref.quantile_fsc as number[])[i]));
+  });
+  it('rfft at the paper length 34560 equals np.fft.rfft to eps·Σ|x|', () => {
+    const X = rfft(long);
+    const re = ref.rfft_re as number[], im = ref.rfft_im as number[];
+    expect(X.re.length).toBe(17281);
+    const scale = long.reduce((a, v) => a + Math.abs(v), 0);
+    let worst = 0;
+    for (let k = 0; k < re.length; k++) worst = Math.max(worst, Math.abs(X.re[k] - re[k]), Math.abs(X.im[k] - im[k]));
+    expect(worst).toBeLessThanOrEqual(1e-14 * scale);
   });
 });
