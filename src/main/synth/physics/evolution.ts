@@ -60,7 +60,7 @@ export function evolve(mass: number, ageGyr: number, feh: number): StellarState 
   const f = ageGyr / tMs;
   // Metal-poor stars are bluer and brighter at fixed mass (lower opacity).
   const metalL = Math.pow(10, -0.2 * feh);
-  // On the MS a star brightens ~40 % and swells ~20 % from ZAMS to TAMS; the Sun (f≈0.46) is L=R=1.
+  // On the MS a star brightens ×1.8 and swells ×1.26 from ZAMS to TAMS; the Sun (f≈0.46) is L=R=1.
   const lMs = (ff: number) => massLuminosity(mass) * metalL * Math.pow(10, 0.25 * (ff - 0.46));
   const rMs = (ff: number) => massRadius(mass) * Math.pow(10, 0.1 * (ff - 0.46));
   if (f <= 1) {

@@ -2,7 +2,8 @@
  * The absorption features of a low-resolution stellar spectrum and how their strengths scale
  * with Teff, log g and [Fe/H]. Wavelengths are the laboratory air values (NIST ASD), converted
  * to vacuum because LAMOST spectra are on a vacuum scale. Strengths are calibrated by eye to
- * the equivalent widths of MK standards (Jacoby, Hunter & Christian 1984; Pickles 1998);
+ * the equivalent widths of MK standards (Jacoby, Hunter & Christian 1984; Pickles 1998) and on
+ * the observed line depths of real LAMOST DR10 spectra in shared/data/real/lamost;
  * see docs/synthetic-survey.md ("Spectra").
  */
 import { clamp } from './interpolate';
@@ -15,7 +16,12 @@ export function airToVacuum(airAngstrom: number): number {
   return airAngstrom * n;
 }
 
-/** One line: centre (vacuum Å), Gaussian core optical depth, Lorentzian wing depth and half-width (Å). */
+/**
+ * One line: centre (vacuum Å), the optical depth of its Gaussian core *as seen at R ≈ 1800*
+ * (instrumental smearing is already folded in: a strong line's observed core depth at this
+ * resolution is ~0.3-0.7 of the continuum, as in real LAMOST spectra), and the depth and
+ * half-width (Å) of its Lorentzian wings.
+ */
 export interface Line {
   lambda: number;
   tauCore: number;
@@ -58,7 +64,7 @@ const FOREST: { lambda: number; strength: number }[] = (() => {
   const lines = [];
   for (let i = 0; i < 450; i++) {
     const lambda = 3750 + Math.pow(rng.uniform(), 1.6) * 5000; // denser to the blue
-    lines.push({ lambda, strength: Math.pow(10, rng.between(-1.6, -0.3)) });
+    lines.push({ lambda, strength: Math.pow(10, rng.between(-2, -0.6)) });
   }
   return lines;
 })();
@@ -73,34 +79,34 @@ export function linesFor(a: Atmosphere): Line[] {
   const pressure = Math.pow(10, 0.25 * (a.logg - 4));
   for (const air of BALMER_AIR) {
     const lambda = airToVacuum(air);
-    lines.push({ lambda, tauCore: 3 * (0.3 + sB), wingTau: 0.5 * sB, wingGamma: (1 + 10 * Math.pow(sB, 1.5)) * pressure * (lambda / 6563) });
+    lines.push({ lambda, tauCore: 0.3 + 0.2 * sB, wingTau: 0.35 * sB, wingGamma: (1 + 10 * Math.pow(sB, 1.5)) * pressure * (lambda / 6563) });
   }
   // Ca II H & K: strongest in G-K stars, weak in A stars.
   const sCaK = clamp((9800 - a.teff) / 4000, 0.08, 1.1) * Math.pow(z, 0.4);
   for (const air of [3933.66, 3968.47]) {
-    lines.push({ lambda: airToVacuum(air), tauCore: 25 * sCaK, wingTau: 0.9 * sCaK, wingGamma: 1.5 + 4 * sCaK });
+    lines.push({ lambda: airToVacuum(air), tauCore: 1.0 * sCaK, wingTau: 0.5 * sCaK, wingGamma: 1.5 + 4 * sCaK });
   }
   // Ca II infrared triplet: stronger in giants (lower pressure) and metal-rich stars.
   const sCaT = clamp((9000 - a.teff) / 3500, 0.1, 1) * Math.pow(z, 0.4) * (1 + 0.25 * (4.5 - a.logg));
   for (const [air, w] of [[8498.02, 0.6], [8542.09, 1], [8662.14, 0.85]]) {
-    lines.push({ lambda: airToVacuum(air), tauCore: 4 * sCaT * w, wingTau: 0.35 * sCaT * w, wingGamma: 1.6 });
+    lines.push({ lambda: airToVacuum(air), tauCore: 0.3 * sCaT * w, wingTau: 0.15 * sCaT * w, wingGamma: 1.6 });
   }
   // Mg b and Na D: gravity-sensitive, strongest in K-M dwarfs.
   const cool = clamp((7500 - a.teff) / 2500, 0.02, 1.4);
   for (const air of [5167.32, 5172.68, 5183.6]) {
-    lines.push({ lambda: airToVacuum(air), tauCore: 2.5 * cool * Math.sqrt(z), wingTau: 0.12 * cool * Math.sqrt(z) * (1 + 0.4 * dwarfness), wingGamma: 0.8 + 0.4 * Math.max(0, dwarfness) });
+    lines.push({ lambda: airToVacuum(air), tauCore: 0.35 * cool * Math.sqrt(z), wingTau: 0.06 * cool * Math.sqrt(z) * (1 + 0.4 * dwarfness), wingGamma: 0.8 + 0.4 * Math.max(0, dwarfness) });
   }
   for (const air of [5889.95, 5895.92]) {
     const s = Math.pow(cool, 1.5) * Math.sqrt(z);
-    lines.push({ lambda: airToVacuum(air), tauCore: 3 * s, wingTau: 0.15 * s * (1 + 0.6 * dwarfness), wingGamma: 0.8 + 0.6 * Math.max(0, dwarfness) });
+    lines.push({ lambda: airToVacuum(air), tauCore: 0.2 * s, wingTau: 0.05 * s * (1 + 0.6 * dwarfness), wingGamma: 0.8 + 0.6 * Math.max(0, dwarfness) });
   }
   // K I resonance doublet: M dwarfs.
   const mDwarf = clamp((4300 - a.teff) / 1000, 0, 1.2);
   for (const air of [7664.9, 7698.96]) {
-    lines.push({ lambda: airToVacuum(air), tauCore: 3 * mDwarf, wingTau: 0.2 * mDwarf * (1 + 0.5 * dwarfness), wingGamma: 1.5 });
+    lines.push({ lambda: airToVacuum(air), tauCore: 0.6 * mDwarf, wingTau: 0.15 * mDwarf * (1 + 0.5 * dwarfness), wingGamma: 1.5 });
   }
-  for (const air of FE_AIR) lines.push({ lambda: airToVacuum(air), tauCore: 0.9 * metal, wingTau: 0, wingGamma: 0 });
-  for (const air of CA_I_AIR) lines.push({ lambda: airToVacuum(air), tauCore: 1.2 * metal * (air < 5000 ? 1.5 : 1), wingTau: 0.03 * metal, wingGamma: 0.5 });
+  for (const air of FE_AIR) lines.push({ lambda: airToVacuum(air), tauCore: 0.35 * metal, wingTau: 0, wingGamma: 0 });
+  for (const air of CA_I_AIR) lines.push({ lambda: airToVacuum(air), tauCore: 0.6 * metal * (air < 5000 ? 1.5 : 1), wingTau: 0.03 * metal, wingGamma: 0.5 });
   for (const f of FOREST) lines.push({ lambda: f.lambda, tauCore: f.strength * metal * Math.pow(4500 / f.lambda, 2), wingTau: 0, wingGamma: 0 });
   return lines;
 }
