@@ -95,6 +95,19 @@ describe('MoCo momentum encoder', () => {
   });
 });
 
+describe('memory', () => {
+  it('MoCo training steps leave no tensors behind (after the optimiser has its slots)', () => {
+    const moco = tinyMoco();
+    const opt = new AdamW(moco.trainableVariables);
+    baselineTrainStep(moco, batch, opt);
+    const before = tf.memory().numTensors;
+    baselineTrainStep(moco, batch, opt);
+    baselineTrainStep(moco, batch, opt);
+    expect(tf.memory().numTensors).toBe(before);
+    moco.dispose();
+  });
+});
+
 describe('unique-star sampler (MoCo-clean)', () => {
   const ids = ['a', 'b', 'a', 'c', 'd', 'b', 'a', 'e', 'f', 'c', 'g'];
 

@@ -126,6 +126,17 @@ describe('DualFormer options', () => {
   });
 });
 
+describe('memory', () => {
+  it('a forward pass leaves no tensors behind once its outputs are disposed', () => {
+    const model = new DualFormer(base);
+    const before = tf.memory().numTensors;
+    const out = model.forward(x1, x2, latent, { returnTokens: true });
+    tf.dispose(Object.values(out));
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
 describe('labels and input validation', () => {
   it('labelsToLatent fills missing labels (NaN) with −1, or the given value', () => {
     const y = tf.tensor2d([[1.2, NaN, 0.5], [NaN, NaN, 3]]);

@@ -105,7 +105,9 @@ export class MultimodalMoco extends Module implements BaselineModel {
     const key = new Map(this.keyEncoder.namedParameters());
     for (const [name, q] of query) {
       const k = key.get(name)!;
-      k.assign(tf.tidy(() => tf.add(tf.mul(k, m), tf.mul(q, 1 - m))));
+      const updated = tf.tidy(() => tf.add(tf.mul(k, m), tf.mul(q, 1 - m)));
+      k.assign(updated);
+      updated.dispose(); // assign shares the data; the temporary handle must still be freed
     }
   }
 
@@ -120,8 +122,9 @@ export class MultimodalMoco extends Module implements BaselineModel {
       const fresh = unit.dataSync();
       const d = queue.shape[1] as number;
       rows.forEach((row, i) => values.set(fresh.subarray(i * d, (i + 1) * d), row * d));
-      queue.assign(tf.tensor(values, queue.shape));
-      unit.dispose();
+      const updated = tf.tensor(values, queue.shape);
+      queue.assign(updated);
+      tf.dispose([updated, unit]);
     }
     this.queuePointer = (this.queuePointer + batch) % k;
   }
