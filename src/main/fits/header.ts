@@ -129,8 +129,9 @@ export class Header implements FitsHeader {
   private readonly index = new Map<string, Card>();
 
   constructor(readonly cards: readonly Card[]) {
+    // First card wins (astropy); for COMMENT/HISTORY that is the first such card's text.
     for (const card of cards) {
-      if (!COMMENTARY_KEYWORDS.has(card.keyword) && !this.index.has(card.keyword)) this.index.set(card.keyword, card);
+      if (card.keyword !== '' && !this.index.has(card.keyword)) this.index.set(card.keyword, card);
     }
   }
 

@@ -189,6 +189,7 @@ class TableHduImpl extends HduBase implements TableHdu {
     let spanStart = Infinity;
     let spanEnd = 0;
     counts.forEach((count, row) => {
+      if (count < 0 || offsets[row] < 0) throw this.error(`column ${column.info.name} row ${row}: negative heap descriptor (${count}, ${offsets[row]})`);
       if (count === 0) return;
       spanStart = Math.min(spanStart, offsets[row]);
       spanEnd = Math.max(spanEnd, offsets[row] + heapElementBytes(elementCode, count));

@@ -66,7 +66,9 @@ export class FileSource implements ByteSource {
     const out = new Uint8Array(wanted);
     let filled = 0;
     while (filled < wanted) {
-      const { bytesRead } = await this.handle.read(out, filled, wanted - filled, offset + filled);
+      const { bytesRead } = await this.handle.read(out, filled, wanted - filled, offset + filled).catch((error: Error) => {
+        throw new FitsError(this.name, `read error at byte ${offset + filled}: ${error.message}`);
+      });
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -96,7 +98,9 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw new FitsError(path, `cannot open file: ${(error as Error).message}`);
   }
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new FitsError(path, 'not a regular file');
+    const size = stats.size;
     const magic = new Uint8Array(2);
     await handle.read(magic, 0, 2, 0);
     if (size >= 2 && isGzip(magic)) {

@@ -64,6 +64,11 @@ describe('FitsError for broken FITS files', () => {
     expect(error.problem).toMatch(/cannot open file/);
   });
 
+  it('a directory is not a FITS file', async () => {
+    const error = await failure(dir);
+    expect(error.problem).toMatch(/not a regular file/);
+  });
+
   it('header cut before its END card', async () => {
     const file = brokenFile('cut-header.fits', readFileSync(KEPLER).subarray(0, BLOCK + 1000));
     const error = await failure(file);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCard } from '../../../src/main/fits/card-format.js';
-import { parseCardImage, parseCards } from '../../../src/main/fits/header.js';
+import { Header, parseCardImage, parseCards } from '../../../src/main/fits/header.js';
 
 const card = (text: string) => text.padEnd(80);
 
@@ -108,5 +108,33 @@ describe('formatting cards', () => {
   it('refuses values FITS cannot hold', () => {
     expect(() => formatCard('X', NaN)).toThrow(/cannot be written/);
     expect(() => formatCard('X', 'caf\u00e9')).toThrow(/printable ASCII/);
+  });
+});
+
+describe('Header lookup', () => {
+  const header = new Header(
+    parseCards([
+      card('EXPTIME =                 1200'),
+      card('EXPTIME =                   60 / a later duplicate'),
+      card("HIERARCH ESO DET CHIP NAME = 'CCD-42'"),
+      card('COMMENT first comment'),
+      card('COMMENT second comment'),
+      card('BIG     =  9007199254740993'),
+    ]),
+  );
+
+  it('the first card of a keyword wins, like astropy', () => expect(header.get('exptime')).toBe(1200));
+  it('HIERARCH keywords are found with or without the prefix', () => {
+    expect(header.get('ESO DET CHIP NAME')).toBe('CCD-42');
+    expect(header.get('HIERARCH ESO DET CHIP NAME')).toBe('CCD-42');
+  });
+  it('commentary keywords are present; all their texts are listed in order', () => {
+    expect(header.has('COMMENT')).toBe(true);
+    expect(header.commentary('COMMENT')).toEqual(['first comment', 'second comment']);
+  });
+  it('typed getters', () => {
+    expect(header.getString('EXPTIME')).toBeNull();
+    expect(header.getNumber('BIG')).toBe(9007199254740992);
+    expect(header.get('MISSING')).toBeUndefined();
   });
 });
