@@ -118,6 +118,7 @@ describe('importCheckpoint on files written by torch.save', () => {
     const out = path.join(dir, 'weights');
     const summary = await importCheckpointToDir(path.join(dir, 'views.pth'), out);
     expect(summary.tensorCount).toBe(Object.keys(expected.views).length);
+    expect(summary.valueCount).toBe(Object.values(expected.views).reduce((n, t) => n + t.values.length, 0));
     expect(summary.manifest.arrays.map((a) => a.name)).toEqual(Object.keys(expected.views));
     expectMatches(await readWeightsDir(out), expected.views);
   });

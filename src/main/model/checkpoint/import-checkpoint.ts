@@ -95,7 +95,8 @@ export function importCheckpoint(file: string): StateDict {
 export interface ImportSummary {
   readonly outDir: string;
   readonly tensorCount: number;
-  readonly parameterCount: number;
+  /** Total number of values written (weights and buffers). */
+  readonly valueCount: number;
   readonly manifest: WeightsManifest;
 }
 
@@ -114,9 +115,9 @@ export async function importCheckpointToDir(file: string, outDir: string): Promi
     source: path.basename(file),
     description: `imported from the torch.save checkpoint ${path.basename(file)} (DDP '${DDP_PREFIX}' prefixes stripped)`,
   });
-  let parameterCount = 0;
-  for (const t of tensors.values()) if (t.dtype.startsWith('float')) parameterCount += numel(t.shape);
-  return { outDir, tensorCount: tensors.size, parameterCount, manifest };
+  let valueCount = 0;
+  for (const t of tensors.values()) valueCount += numel(t.shape);
+  return { outDir, tensorCount: tensors.size, valueCount, manifest };
 }
 
 function findPickle(zip: ZipArchive, file: string): string {
