@@ -82,6 +82,31 @@ export type SurveyRecordJson =
   | Jsonified<LightCurve>
   | Jsonified<RecognisedOther>;
 
+/** JSON as it travels (for results whose structure the core defines in detail). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** What `preprocess.file` returns: the DESA model input(s) of one spectrum or one star's quarters. */
+export interface PreprocessResultJson {
+  kind: 'spectrum' | 'lightcurve';
+  sources: string[];
+  /** obsid / designation, or KIC/EPIC and quarters. */
+  object: Record<string, JsonValue>;
+  options: JsonValue;
+  notes: string[];
+  /** (4096) for a spectrum, (4, L) per view for a light curve. */
+  inputShape: number[];
+  modelInputs: (number | null)[][];
+  intermediates: JsonValue;
+}
+
+/** What `checkpoint.import` returns. */
+export interface CheckpointImportJson {
+  outDir: string;
+  tensorCount: number;
+  /** Total number of values written (weights and buffers). */
+  valueCount: number;
+}
+
 /** Which host answers: the desktop app or the headless server (or the CLI in-process). */
 export type Backend = 'electron' | 'server' | 'cli';
 
@@ -132,6 +157,13 @@ export interface Methods {
    * job; omitted numbers take the demo defaults. The result (job.done) is the generator's summary.
    */
   'synth.start': { params: { outDir: string; stars?: number; seed?: number; quarters?: number }; result: { jobId: string } };
+  /** Preprocesses one spectrum, or the quarter files of one star, into DESA model inputs. */
+  'preprocess.file': {
+    params: { paths: string[]; spectrumPreset?: 'paper' | 'code' | 'paper_rv' | 'restframe_z'; modelInputOnly?: boolean };
+    result: PreprocessResultJson;
+  };
+  /** Converts the authors' torch.save checkpoint (.pth) into our weights folder. */
+  'checkpoint.import': { params: { path: string; outDir: string }; result: CheckpointImportJson };
   'jobs.list': { params: Record<string, never>; result: JobSummary[] };
   /** The finished result of a job (e.g. an IngestSummary), null while it runs. */
   'jobs.result': { params: { jobId: string }; result: { summary: JobSummary; result: unknown } };
@@ -153,6 +185,8 @@ export const METHOD_NAMES = [
   'project.status',
   'ingest.start',
   'synth.start',
+  'preprocess.file',
+  'checkpoint.import',
   'jobs.list',
   'jobs.result',
   'jobs.cancel',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FitsInfo, IngestSummary, ProjectStatus } from '../../src/shared/contract';
 import { runPython } from '../helpers/python';
-import { realDataPath } from '../helpers/paths';
+import { realDataPath, sharedDir } from '../helpers/paths';
 import { runCli, startCli } from './run-cli';
 
 const KEPLER_FILE = realDataPath('kepler', 'kplr011442793-2009350155506_llc.fits');
@@ -233,5 +233,41 @@ describe('desa synth', () => {
     const result = await runCli(['synth', '--out', join(work, 'x'), '--stars', 'many']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--stars must be a non-negative integer, got 'many'");
+  });
+});
+
+describe('desa import-checkpoint and desa preprocess', () => {
+  it("imports the authors' .pth checkpoint with the tensor and value counts torch reports", async () => {
+    const pth = join(sharedDir(), 'fixtures', 'reference', 'models', 'dualnet_checkpoint', 'dualnet_small.pth');
+    const out = join(work, 'weights');
+    const result = await runCli(['import-checkpoint', pth, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { tensorCount: number; valueCount: number };
+    const reference = JSON.parse(
+      await runPython(
+        `import sys, json, torch
+sd = torch.load(sys.argv[1], map_location='cpu')
+print(json.dumps({'tensors': len(sd), 'values': sum(t.numel() for t in sd.values())}))`,
+        [pth],
+      ),
+    ) as { tensors: number; values: number };
+    expect([summary.tensorCount, summary.valueCount]).toEqual([reference.tensors, reference.values]);
+  });
+
+  it('preprocesses a LAMOST spectrum into one 4096-pixel model input and refuses an MRS file naming it', async () => {
+    const spectrum = realDataPath('lamost', readdirSync(realDataPath('lamost')).find((f) => f.startsWith('spec-55862'))!);
+    const result = await runCli(['preprocess', spectrum, '--model-input-only', '--json']);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { kind: string; inputShape: number[]; modelInputs: number[][] };
+    // desa-reference.md: the spectrum encoder takes 4096 resampled pixels.
+    expect(parsed.kind).toBe('spectrum');
+    expect(parsed.inputShape).toEqual([4096]);
+    expect(parsed.modelInputs.map((v) => v.length)).toEqual([4096]);
+
+    const mrs = realDataPath('lamost', readdirSync(realDataPath('lamost')).find((f) => f.startsWith('med-'))!);
+    const refused = await runCli(['preprocess', mrs]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(mrs);
+    expect(refused.stderr).not.toMatch(STACK_FRAME);
   });
 });

@@ -18,6 +18,6 @@ export function toContractError(err: unknown): ContractError {
   }
   if (e && e.code === 'EACCES') return new ContractError('bad-file', `${e.path ?? 'file'}: permission denied`);
   // The FITS and survey readers throw errors whose message already names the file and the problem.
-  if (err instanceof Error && /^(FitsError|SurveyError)$/.test(err.name)) return new ContractError('bad-file', err.message);
+  if (err instanceof Error && /^(FitsError|SurveyError|CheckpointError)$/.test(err.name)) return new ContractError('bad-file', err.message);
   return new ContractError('internal', err instanceof Error ? err.message : String(err));
 }

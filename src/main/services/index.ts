@@ -23,7 +23,8 @@ import { jsonify, toErrorJson, type EventMessage, type RpcRequest, type RpcRespo
 import { JobRegistry } from '../jobs/registry';
 import { toContractError } from './errors';
 import { fitsInfo } from './fits-service';
-import { optionalInteger, paramsObject, requireFile, requireString, requireStringArray } from './params';
+import { importCheckpoint, preprocessFile } from './model-service';
+import { optionalInteger, paramsObject, requireFile, requireFiles, requireString, requireStringArray } from './params';
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
@@ -69,6 +70,9 @@ export class DesaServices implements ServiceHost {
       'project.status': async () => jsonify(await this.project.status()),
       'ingest.start': async (p) => this.startIngest(requireStringArray('ingest.start', p, 'dirs')),
       'synth.start': async (p) => this.startSynth(p),
+      'preprocess.file': async (p) => preprocessFile(requireFiles('preprocess.file', p, 'paths'), p),
+      'checkpoint.import': async (p) =>
+        importCheckpoint(requireFile('checkpoint.import', p, 'path'), requireString('checkpoint.import', p, 'outDir')),
       'jobs.list': async () => this.jobs.list(),
       'jobs.result': async (p) => this.jobResult(requireString('jobs.result', p, 'jobId')),
       'jobs.cancel': async (p) => ({ cancelled: this.jobs.cancel(requireString('jobs.cancel', p, 'jobId')) }),

@@ -35,7 +35,16 @@ export function requireStringArray(method: string, params: unknown, field: strin
 
 /** An existing regular file; 'not-found' (or 'bad-file' for a directory) naming the path otherwise. */
 export function requireFile(method: string, params: unknown, field: string): string {
-  const path = resolve(requireString(method, params, field));
+  return existingFile(requireString(method, params, field));
+}
+
+/** A non-empty array of existing regular files. */
+export function requireFiles(method: string, params: unknown, field: string): string[] {
+  return requireStringArray(method, params, field).map(existingFile);
+}
+
+function existingFile(given: string): string {
+  const path = resolve(given);
   if (!existsSync(path)) throw new ContractError('not-found', `${path}: no such file`);
   if (!statSync(path).isFile()) throw new ContractError('bad-file', `${path}: not a regular file`);
   return path;

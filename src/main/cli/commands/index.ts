@@ -3,11 +3,13 @@
  * commands/<name>.ts exporting `defineCommand({...})` as default, and add it here.
  */
 import type { CliCommand } from '../registry';
+import importCheckpoint from './import-checkpoint';
 import info from './info';
 import ingest from './ingest';
+import preprocess from './preprocess';
 import read from './read';
 import serve from './serve';
 import status from './status';
 import synth from './synth';
 
-export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve, synth];
+export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve, synth, preprocess, importCheckpoint];
