@@ -39,14 +39,12 @@ export class ArrayFile {
   readonly name: string;
   private readonly fullPath: string;
   private fd: number;
-  private size: number;
 
   constructor(arraysDir: string, name: string) {
     this.name = name;
     this.fullPath = path.join(arraysDir, name);
     fs.mkdirSync(arraysDir, { recursive: true });
     this.fd = fs.openSync(this.fullPath, 'a+');
-    this.size = fs.fstatSync(this.fd).size;
   }
 
   /**
@@ -56,7 +54,10 @@ export class ArrayFile {
   append<K extends string>(layout: Layout<K>, arrays: Record<K, ArrayLike<number>>, what: string): ArrayRef {
     const n = arrays[layout[0][0]].length;
     const pieces: Uint8Array[] = [];
-    const padding = (8 - (this.size % 8)) % 8;
+    // The end of the file, asked each time: another ArrayFile of this process (a second open store)
+    // may have appended since. Synchronous stat + write cannot interleave on this thread.
+    const size = fs.fstatSync(this.fd).size;
+    const padding = (8 - (size % 8)) % 8;
     if (padding > 0) pieces.push(new Uint8Array(padding));
     for (const [key, Ctor] of layout) {
       const values = arrays[key];
@@ -67,10 +68,7 @@ export class ArrayFile {
       pieces.push(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
     }
     fs.writevSync(this.fd, pieces);
-    const offset = this.size + padding;
-    const length = n * bytesPerItem(layout);
-    this.size = offset + length;
-    return { file: this.name, offset, length };
+    return { file: this.name, offset: size + padding, length: n * bytesPerItem(layout) };
   }
 
   /** Makes every appended byte durable (call before committing rows that reference them). */

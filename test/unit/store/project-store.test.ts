@@ -77,6 +77,27 @@ describe('ProjectStore arrays', () => {
     }
   });
 
+  it('lets two stores of one process share a project: reads see committed batches, closing one keeps the other', async () => {
+    const dir = tempProject();
+    const writer = await ProjectStore.create(dir);
+    const reader = await ProjectStore.open(dir);
+    try {
+      await writer.writeBatch([write(dr7)]);
+      expect((await reader.status()).counts.spectra).toBe(1);
+      // Both append to the same array file; each record must still read back exactly.
+      await reader.writeBatch([write(dr6)]);
+      await writer.writeBatch([write(dr10)]);
+      await reader.close();
+      expect((await writer.status()).counts.spectra).toBe(3);
+      for (const s of [dr7, dr6, dr10]) {
+        expect(bytes((await writer.getSpectrum(s.obsid as string))!.flux).equals(bytes(s.flux))).toBe(true);
+      }
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
   it('refuses to open a folder that holds no project, naming it', async () => {
     const dir = tempProject();
     await expect(ProjectStore.open(dir)).rejects.toThrow(`${path.resolve(dir)} is not a DESA project`);
