@@ -77,8 +77,11 @@ export function latestCheckpointStep(runDir: string): number | null {
   return (JSON.parse(readFileSync(file, 'utf8')) as { step: number }).step;
 }
 
-/** Restores model state and optimiser moments from the newest checkpoint; returns its manifest. */
-export function loadLatestCheckpoint<S>(runDir: string, model: Module, optimizer: AdamW): CheckpointManifest<S> | null {
+/**
+ * Restores model state and, when an optimiser is given, its moments from the newest checkpoint;
+ * returns its manifest (null when the run has no checkpoint).
+ */
+export function loadLatestCheckpoint<S>(runDir: string, model: Module, optimizer: AdamW | null): CheckpointManifest<S> | null {
   const file = path.join(runDir, 'latest.json');
   if (!existsSync(file)) return null;
   const { checkpoint } = JSON.parse(readFileSync(file, 'utf8')) as { checkpoint: string };
@@ -101,6 +104,7 @@ export function loadLatestCheckpoint<S>(runDir: string, model: Module, optimizer
       v.assign(t.dtype === 'int32' ? tf.tensor(Int32Array.from(values), t.shape, 'int32') : tf.tensor(values, t.shape, 'float32'));
     }
   });
+  if (!optimizer) return manifest;
   const sizes = optimizer.variables.map((v) => v.size);
   const optState: AdamWState = {
     stepCount: manifest.optimizer.stepCount,

@@ -1,0 +1,68 @@
+/**
+ * What the training stages need, read from a project: per star its first spectrum, its stitched
+ * light curve, and label columns from the catalogues imported into the project.
+ */
+import type { ProjectStore } from '../store';
+import type { StarInfo } from '../../shared/project';
+import type { Spectrum } from '../../shared/survey';
+import { fillNaNs, stitchQuarters, absoluteMagnitude } from '../preprocess';
+
+/** A catalogue column to use as a label: the catalogue's name (file name by default) or id, and the column. */
+export interface LabelSource {
+  catalog: string;
+  column: string;
+}
+
+/** star id → value of the column (stars without a matched row are absent). */
+export async function labelMap(store: ProjectStore, src: LabelSource | null): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!src) return out;
+  const catalogs = await store.listCatalogs();
+  const cat = catalogs.find((c) => c.catalogId === src.catalog || c.name === src.catalog);
+  if (!cat) {
+    throw new Error(`label catalogue '${src.catalog}' is not imported in this project (imported: ${catalogs.map((c) => c.name).join(', ') || 'none'})`);
+  }
+  if (!cat.columns.includes(src.column)) throw new Error(`catalogue '${cat.name}' has no column '${src.column}' (columns: ${cat.columns.join(', ')})`);
+  for (const r of await store.catalogColumn(cat.catalogId, src.column)) {
+    if (r.value !== null && Number.isFinite(r.value) && !out.has(r.starId)) out.set(r.starId, r.value);
+  }
+  return out;
+}
+
+/** The first spectrum of each star that has one, in star order. */
+export async function spectraOfStars(store: ProjectStore, stars: readonly StarInfo[]): Promise<{ star: StarInfo; spectrum: Spectrum }[]> {
+  const out: { star: StarInfo; spectrum: Spectrum }[] = [];
+  for (const star of stars) {
+    const [id] = await store.spectrumIdsOfStar(star.starId);
+    const spectrum = id ? await store.getSpectrum(id) : null;
+    if (spectrum) out.push({ star, spectrum });
+  }
+  return out;
+}
+
+export interface StitchedStar {
+  star: StarInfo;
+  /** Quarters stitched (each offset to the previous one's end, as the reference does) and NaN-filled. */
+  flux: Float32Array;
+  kepmag: number | null;
+}
+
+/** Every Kepler star's light curve stitched from all its quarters. */
+export async function lightCurvesOfStars(store: ProjectStore, stars: readonly StarInfo[]): Promise<StitchedStar[]> {
+  const out: StitchedStar[] = [];
+  for (const star of stars) {
+    if (star.kic === null) continue;
+    const quarters = await store.getLightCurves(star.kic);
+    if (quarters.length === 0) continue;
+    quarters.sort((a, b) => (a.quarter ?? 0) - (b.quarter ?? 0));
+    const { stitched } = stitchQuarters(quarters.map((q) => q.pdcsapFlux));
+    const { filled } = fillNaNs(stitched, `KIC ${star.kic}`);
+    out.push({ star, flux: filled, kepmag: quarters[0].kepmag });
+  }
+  return out;
+}
+
+/** k of the paper's channel-A normalisation, or null (then channel A is the raw smoothed flux). */
+export function absMagnitudeOf(kepmag: number | null, distancePc: number | undefined): number | null {
+  return kepmag !== null && distancePc !== undefined && distancePc > 0 ? absoluteMagnitude(kepmag, distancePc) : null;
+}

@@ -1,0 +1,324 @@
+/**
+ * The DESA stages run on a project: each builds its dataset from the project's stars and catalogues,
+ * trains through the shared trainer (checkpoints, resume, cancel), and leaves its model in a run
+ * folder that later stages load. Runs live in <project>/runs/<stage>-<size>/.
+ */
+import path from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tf } from '../model/tf';
+import type { Tensor } from '../model/tf';
+import { Module } from '../model/params';
+import { Linear } from '../model/layers/linear';
+import { DualNet } from '../model/dualnet';
+import { DUALFORMER_CONFIGS, labelsToLatent, finalFeatures } from '../model/dualformer';
+import { SPECTRA_ENCODER_CONFIGS, LIGHT_CURVE_ENCODER_CONFIGS, type ModelSize } from '../model/configs';
+import { SpectraEncoderModel } from '../model/spectra/multitask-regressor';
+import { LightCurveEncoderModel } from '../model/lightcurve/multitask-simsiam';
+import { desaLoss, crossEntropyFromLogits, cqrPinballLoss, reduceCqrLoss, AGE_QUANTILES } from '../losses';
+import { eigenspaceOf, eigenEmbedding } from '../model/eigen';
+import { crop, transformView } from '../preprocess';
+import type { ProjectStore } from '../store';
+import type { StarInfo } from '../../shared/project';
+import type { TrainConfig, TrainResult, TrainStepReport } from '../../shared/training';
+import { train, type StageDefinition } from '../train/trainer';
+import { spectraStage, splitRows } from '../train/stages/spectra';
+import { lightCurveStage, type LightCurveStar } from '../train/stages/lightcurve';
+import { buildSpectraDataset } from '../train/datasets/spectra';
+import { loadLatestCheckpoint } from '../train/checkpoint';
+import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource } from './project-data';
+
+/** Which catalogue columns feed which labels (the demo survey's catalogues by default). */
+export interface PipelineLabels {
+  teff: LabelSource | null;
+  logg: LabelSource | null;
+  feh: LabelSource | null;
+  period: LabelSource | null;
+  distance: LabelSource | null;
+  /** The six DualFormer conditioning labels: Teff, logg, Prot, [Fe/H], R, RUWE (digest §6.7). */
+  conditioning: (LabelSource | null)[];
+  binary: LabelSource | null;
+  age: LabelSource | null;
+}
+
+export interface StageContext {
+  store: ProjectStore;
+  projectDir: string;
+  size: ModelSize;
+  labels: PipelineLabels;
+  signal?: AbortSignal;
+  onStep?: (stage: string, r: TrainStepReport) => void;
+}
+
+export const runDirOf = (ctx: Pick<StageContext, 'projectDir' | 'size'>, stage: string) => path.join(ctx.projectDir, 'runs', `${stage}-${ctx.size}`);
+
+async function runStage(ctx: StageContext, def: StageDefinition, cfg: TrainConfig, meta: object): Promise<TrainResult> {
+  const runDir = runDirOf(ctx, def.name);
+  const result = await train(def, cfg, { runDir, signal: ctx.signal, onStep: (r) => ctx.onStep?.(def.name, r) });
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ stage: def.name, size: ctx.size, config: cfg, ...meta,
+    result: { stepsDone: result.stepsDone, stoppedBy: result.stoppedBy, resumedFrom: result.resumedFrom, bestValidation: result.bestValidation,
+      first: result.history[0]?.losses, last: result.history.at(-1)?.losses }, finishedAt: new Date().toISOString() }, null, 2));
+  return result;
+}
+
+/** Loads a finished stage's weights into `module` (the optimiser state is read and dropped). */
+function loadStageWeights(ctx: StageContext, stage: string, module: Module): void {
+  const runDir = runDirOf(ctx, stage);
+  if (!existsSync(path.join(runDir, 'latest.json')) || !loadLatestCheckpoint(runDir, module, null)) {
+    throw new Error(`stage '${stage}' has no trained model in ${runDir}; run that stage first`);
+  }
+}
+
+// ----------------------------------------------------------------- stage 1 ---
+
+export async function trainSpectraEncoder(ctx: StageContext, cfg: TrainConfig): Promise<TrainResult> {
+  const stars = await ctx.store.listStars({ hasSpectrum: true });
+  const pairs = await spectraOfStars(ctx.store, stars);
+  const [teff, logg, feh] = await Promise.all([labelMap(ctx.store, ctx.labels.teff), labelMap(ctx.store, ctx.labels.logg), labelMap(ctx.store, ctx.labels.feh)]);
+  const data = buildSpectraDataset(pairs.map((p) => p.spectrum), (s) => {
+    const id = pairs.find((p) => p.spectrum === s)!.star.starId;
+    return { teff: teff.get(id) ?? null, logg: logg.get(id) ?? null, feh: feh.get(id) ?? null };
+  }, SPECTRA_ENCODER_CONFIGS[ctx.size].inputLength);
+  const def = spectraStage(data, { size: ctx.size });
+  try {
+    return await runStage(ctx, def, cfg, { spectra: data.n, labelled: teff.size, labelStats: data.labelStats });
+  } finally {
+    def.model.dispose();
+  }
+}
+
+// ----------------------------------------------------------------- stage 2 ---
+
+async function lightCurveStars(ctx: StageContext, stars: StarInfo[]): Promise<{ star: StarInfo; lc: LightCurveStar }[]> {
+  const stitched = await lightCurvesOfStars(ctx.store, stars);
+  const [period, distance] = await Promise.all([labelMap(ctx.store, ctx.labels.period), labelMap(ctx.store, ctx.labels.distance)]);
+  const periods = stitched.map((s) => period.get(s.star.starId) ?? NaN).filter(Number.isFinite);
+  const mean = periods.reduce((a, b) => a + b, 0) / Math.max(1, periods.length);
+  const std = Math.sqrt(periods.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, periods.length - 1)) || 1;
+  return stitched.map((s) => ({
+    star: s.star,
+    lc: { flux: s.flux, absMagnitude: absMagnitudeOf(s.kepmag, distance.get(s.star.starId)), period: ((period.get(s.star.starId) ?? NaN) - mean) / std },
+  }));
+}
+
+export async function trainLightCurveEncoder(ctx: StageContext, cfg: TrainConfig): Promise<TrainResult> {
+  const stars = await lightCurveStars(ctx, await ctx.store.listStars({ hasLightCurve: true }));
+  const def = lightCurveStage(stars.map((s) => s.lc), { size: ctx.size });
+  try {
+    return await runStage(ctx, def, cfg, { stars: stars.length, withPeriod: stars.filter((s) => Number.isFinite(s.lc.period)).length });
+  } finally {
+    def.model.dispose();
+  }
+}
+
+// ------------------------------------------------------- paired inputs, f ---
+
+/** Encoder inputs of the stars that have both a spectrum and a light curve (centre crop, no augmentation). */
+export interface PairedInputs {
+  stars: StarInfo[];
+  spectra: Float32Array;
+  lightCurves: Float32Array;
+  /** Row-major (n, 6) conditioning labels, NaN where unknown. */
+  conditioning: Float32Array;
+}
+
+export async function pairedInputs(ctx: StageContext): Promise<PairedInputs> {
+  const both = await ctx.store.listStars({ hasSpectrum: true, hasLightCurve: true });
+  const specs = await spectraOfStars(ctx.store, both);
+  const lcs = await lightCurveStars(ctx, specs.map((s) => s.star));
+  const lcById = new Map(lcs.map((l) => [l.star.starId, l.lc]));
+  const kept = specs.filter((s) => lcById.has(s.star.starId));
+  const Ls = SPECTRA_ENCODER_CONFIGS[ctx.size].inputLength, L = LIGHT_CURVE_ENCODER_CONFIGS[ctx.size].inputLength;
+  const data = buildSpectraDataset(kept.map((k) => k.spectrum), () => null, Ls);
+  const lightCurves = new Float32Array(kept.length * 4 * L);
+  kept.forEach((k, i) => {
+    const lc = lcById.get(k.star.starId)!;
+    const start = Math.max(0, Math.floor((lc.flux.length - L) / 2));
+    const opts = { channelA: lc.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: lc.absMagnitude, movingAverageWindow: 13 };
+    lightCurves.set(transformView(crop(lc.flux, start, L), L, opts, start).modelInput, i * 4 * L);
+  });
+  const cond = await Promise.all(ctx.labels.conditioning.map((src) => labelMap(ctx.store, src)));
+  const scale = [1 / 5778, 1, 1 / 70, 1, 1, 1]; // Teff/5778, Prot/70 as in the reference
+  const conditioning = new Float32Array(kept.length * 6);
+  kept.forEach((k, i) => cond.forEach((m, j) => (conditioning[i * 6 + j] = (m.get(k.star.starId) ?? NaN) * scale[j])));
+  return { stars: kept.map((k) => k.star), spectra: data.inputs, lightCurves, conditioning };
+}
+
+function buildDualNet(ctx: StageContext): DualNet {
+  const spectra = new SpectraEncoderModel(SPECTRA_ENCODER_CONFIGS[ctx.size]);
+  const lc = new LightCurveEncoderModel(LIGHT_CURVE_ENCODER_CONFIGS[ctx.size]);
+  loadStageWeights(ctx, 'spectra', spectra);
+  loadStageWeights(ctx, 'lightcurve', lc);
+  return DualNet.fromEncoders(spectra, lc, DUALFORMER_CONFIGS[ctx.size]);
+}
+
+/** Frozen encoder features of every paired star, computed once (the encoders never change in stage 3). */
+function encodeAll(net: DualNet, p: PairedInputs, size: ModelSize): { x1: Tensor; x2: Tensor } {
+  const Ls = SPECTRA_ENCODER_CONFIGS[size].inputLength, L = LIGHT_CURVE_ENCODER_CONFIGS[size].inputLength;
+  const n = p.stars.length, x1: Tensor[] = [], x2: Tensor[] = [];
+  for (let i = 0; i < n; i += 32) {
+    const m = Math.min(32, n - i);
+    const e = tf.tidy(() => net.encode(tf.tensor2d(p.spectra.subarray(i * Ls, (i + m) * Ls), [m, Ls]), tf.tensor3d(p.lightCurves.subarray(i * 4 * L, (i + m) * 4 * L), [m, 4, L])));
+    x1.push(e.spectraFeatures);
+    x2.push(e.lightCurveFeatures);
+  }
+  const out = { x1: tf.concat(x1), x2: tf.concat(x2) };
+  [...x1, ...x2].forEach((t) => t.dispose());
+  return out;
+}
+
+// ----------------------------------------------------------------- stage 3 ---
+
+export async function trainDualFormer(ctx: StageContext, cfg: TrainConfig): Promise<TrainResult> {
+  const p = await pairedInputs(ctx);
+  if (p.stars.length < 4) throw new Error(`DualFormer alignment needs stars with both a spectrum and a light curve; this project has ${p.stars.length}`);
+  const net = buildDualNet(ctx);
+  const { x1, x2 } = encodeAll(net, p, ctx.size);
+  const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
+  const { train: trainRows, validation } = splitRows(p.stars.length, 0.1);
+  const def: StageDefinition = {
+    name: 'dualformer', module: net, trainable: net.trainableVariables, trainRows, validationRows: validation,
+    losses(rows, _rng, training) {
+      return tf.tidy(() => {
+        const idx = tf.tensor1d(rows, 'int32');
+        const out = net.dualFormer.forward(tf.gather(x1, idx), tf.gather(x2, idx), tf.gather(latent, idx), { training });
+        const { total, dual, cov } = desaLoss(out.p1, out.p2, out.z1, out.z2);
+        return { total, dual, cov };
+      });
+    },
+  };
+  try {
+    return await runStage(ctx, def, cfg, { pairedStars: p.stars.length });
+  } finally {
+    [x1, x2, latent].forEach((t) => t.dispose());
+    net.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- stage 4 ---
+
+/** DualNet plus a fine-tune head on cat(p1, p2) (digest §8.1; an MLP head here, see README design notes). */
+class FineTuner extends Module {
+  readonly hidden: Linear;
+  readonly out: Linear;
+  constructor(readonly net: DualNet, outputs: number) {
+    super();
+    this.child('dual_net', net);
+    const inDim = 2 * net.dualFormer.projection.shape[0];
+    this.hidden = this.child('head_hidden', new Linear(inDim, 64));
+    this.out = this.child('head_out', new Linear(64, outputs));
+  }
+  forward(x1: Tensor, x2: Tensor, latent: Tensor, training: boolean): Tensor {
+    return tf.tidy(() => {
+      const feats = finalFeatures(this.net.dualFormer.forward(x1, x2, latent, { training }));
+      return this.out.forward(tf.relu(this.hidden.forward(feats)));
+    });
+  }
+  override get trainableVariables() {
+    return [...this.net.dualFormer.trainableVariables, ...this.hidden.trainableVariables, ...this.out.trainableVariables];
+  }
+}
+
+export interface FineTuneResult extends TrainResult {
+  /** Held-out metrics: accuracy and ROC AUC (binary) or MAE and interval coverage in Gyr (age). */
+  metrics: Record<string, number>;
+}
+
+export async function fineTune(ctx: StageContext, task: 'binary' | 'age', cfg: TrainConfig): Promise<FineTuneResult> {
+  const p = await pairedInputs(ctx);
+  const target = await labelMap(ctx.store, task === 'binary' ? ctx.labels.binary : ctx.labels.age);
+  const rows = p.stars.map((s, i) => (target.has(s.starId) ? i : -1)).filter((i) => i >= 0);
+  if (rows.length < 8) throw new Error(`fine-tune '${task}': only ${rows.length} paired stars have the label; import the label catalogue first`);
+  const y = Float32Array.from(p.stars, (s) => {
+    const v = target.get(s.starId);
+    return v === undefined ? NaN : task === 'age' ? v / 11 : v > 0 ? 1 : 0; // age/11 as the reference
+  });
+  const net = buildDualNet(ctx);
+  loadStageWeights(ctx, 'dualformer', net);
+  const model = new FineTuner(net, task === 'binary' ? 2 : AGE_QUANTILES.length);
+  const { x1, x2 } = encodeAll(net, p, ctx.size);
+  const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), 0); // fine-tune fills with 0 (§8.1)
+  const split = splitRows(rows.length, 0.2);
+  const pick = (r: number[]) => r.map((i) => rows[i]);
+  const forwardRows = (r: number[], training: boolean) => {
+    const idx = tf.tensor1d(r, 'int32');
+    return model.forward(tf.gather(x1, idx), tf.gather(x2, idx), tf.gather(latent, idx), training);
+  };
+  const lossOf = (r: number[], out: Tensor) => {
+    const t = Float32Array.from(r, (i) => y[i]);
+    return task === 'binary'
+      ? crossEntropyFromLogits(out, tf.tensor1d(Int32Array.from(t), 'int32'))
+      : reduceCqrLoss(cqrPinballLoss(tf.reshape(out, [r.length, 1, AGE_QUANTILES.length]), tf.tensor2d(t, [r.length, 1]), AGE_QUANTILES));
+  };
+  const def: StageDefinition = {
+    name: `finetune-${task}`, module: model, trainable: model.trainableVariables, trainRows: pick(split.train), validationRows: pick(split.validation),
+    losses: (r, _rng, training) => tf.tidy(() => ({ total: lossOf(r, forwardRows(r, training)) })),
+  };
+  try {
+    const result = await runStage(ctx, def, cfg, { task, rows: rows.length });
+    const held = pick(split.validation);
+    const out = tf.tidy(() => forwardRows(held, false));
+    const metrics = task === 'binary' ? binaryMetrics(tf.tidy(() => tf.softmax(out)).arraySync() as number[][], held.map((i) => y[i])) : ageMetrics(out.arraySync() as number[][], held.map((i) => y[i]));
+    out.dispose();
+    writeFileSync(path.join(runDirOf(ctx, def.name), 'metrics.json'), JSON.stringify(metrics, null, 2));
+    return { ...result, metrics };
+  } finally {
+    [x1, x2, latent].forEach((t) => t.dispose());
+    model.dispose();
+  }
+}
+
+function binaryMetrics(prob: number[][], y: number[]): Record<string, number> {
+  const p1 = prob.map((p) => p[1]);
+  const accuracy = p1.filter((p, i) => (p > 0.5 ? 1 : 0) === y[i]).length / Math.max(1, y.length);
+  // ROC AUC as the probability that a random positive outranks a random negative.
+  let pairs = 0, wins = 0;
+  y.forEach((yi, i) => { if (yi !== 1) return; y.forEach((yj, j) => { if (yj !== 0) return; pairs++; wins += p1[i] > p1[j] ? 1 : p1[i] === p1[j] ? 0.5 : 0; }); });
+  return { n: y.length, accuracy, rocAuc: pairs ? wins / pairs : NaN, positives: y.filter((v) => v === 1).length };
+}
+
+function ageMetrics(q: number[][], y: number[]): Record<string, number> {
+  const med = q.map((r) => r[1] * 11), lo = q.map((r) => r[0] * 11), hi = q.map((r) => r[2] * 11), age = y.map((v) => v * 11);
+  const mae = age.reduce((s, a, i) => s + Math.abs(a - med[i]), 0) / Math.max(1, age.length);
+  const coverage = age.filter((a, i) => a >= lo[i] && a <= hi[i]).length / Math.max(1, age.length);
+  return { n: age.length, maeGyr: mae, intervalCoverage: coverage };
+}
+
+// ------------------------------------------------------------------ embed ---
+
+export interface EmbedSummary {
+  stars: number;
+  names: string[];
+  dim: Record<string, number>;
+}
+
+/**
+ * Stores, for every star with both modalities, the encoder features (x1, x2), the DualFormer outputs
+ * (z1, z2, p1, p2) and the eigen-embedding f = (z1 + z2)·V, under those names.
+ */
+export async function embedProject(ctx: StageContext): Promise<EmbedSummary> {
+  const p = await pairedInputs(ctx);
+  const net = buildDualNet(ctx);
+  loadStageWeights(ctx, 'dualformer', net);
+  try {
+    const { x1, x2 } = encodeAll(net, p, ctx.size);
+    const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
+    const out = net.dualFormer.forward(x1, x2, latent, { training: false });
+    const A = net.dualFormer.projection;
+    const space = eigenspaceOf(A.dataSync(), A.shape[0]);
+    const z1 = out.z1.dataSync(), z2 = out.z2.dataSync();
+    const f = Float32Array.from(eigenEmbedding(z1, z2, space));
+    const arrays: Record<string, { data: Float32Array; dim: number }> = {
+      x1: { data: x1.dataSync() as Float32Array, dim: x1.shape[1]! }, x2: { data: x2.dataSync() as Float32Array, dim: x2.shape[1]! },
+      z1: { data: z1 as Float32Array, dim: out.z1.shape[1]! }, z2: { data: z2 as Float32Array, dim: out.z2.shape[1]! },
+      p1: { data: out.p1.dataSync() as Float32Array, dim: out.p1.shape[1]! }, p2: { data: out.p2.dataSync() as Float32Array, dim: out.p2.shape[1]! },
+      f: { data: f, dim: space.n },
+    };
+    for (const [name, { data, dim }] of Object.entries(arrays)) {
+      await ctx.store.putEmbeddings(name, p.stars.map((s, i) => ({ starId: s.starId, vector: data.slice(i * dim, (i + 1) * dim) })));
+    }
+    [x1, x2, latent, out.z1, out.z2, out.p1, out.p2].forEach((t) => t.dispose());
+    return { stars: p.stars.length, names: Object.keys(arrays), dim: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, v.dim])) };
+  } finally {
+    net.dispose();
+  }
+}
