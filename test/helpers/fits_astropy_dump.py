@@ -80,7 +80,10 @@ def dump_column(hdu, index, column):
         rows = []
         for cell in field:
             if isinstance(cell, (str, bytes)) or (hasattr(cell, "dtype") and cell.dtype.kind in "SU"):
-                rows.append({"string": strings(cell)[0] if np.ndim(cell) else str(cell)})
+                # astropy gives a PA cell as an array of single characters; we give the joined string.
+                chars = np.asarray(cell).reshape(-1).tolist()
+                text = "".join(c.decode("latin1") if isinstance(c, bytes) else str(c) for c in chars)
+                rows.append({"string": text.rstrip(" \x00")})
             else:
                 rows.append(array_blob(np.asarray(cell)))
         out["rows"] = rows

@@ -90,6 +90,8 @@ columns = [
     fits.Column(name="U64", format="K", bzero=2**63, array=np.array([0, 1, 2**63 + 5, 2**64 - 1, 5, 6], dtype=np.uint64)),
     fits.Column(name="PJ", format="PJ()", array=np.array([np.arange(k, dtype=np.int32) * 3 for k in range(n)], dtype=object)),
     fits.Column(name="PE", format="PE()", array=np.array([np.linspace(0, 1, k + 2, dtype=np.float32) for k in range(n)], dtype=object)),
+    fits.Column(name="PA", format="PA()", array=np.array(["a", "bcd", "", "hello world", "x", "yz"], dtype=object)),
+    fits.Column(name="PB", format="PB()", array=np.array([np.arange(k, dtype=np.uint8) for k in range(n)], dtype=object)),
     fits.Column(name="QD", format="QD()", array=np.array([np.full(k % 3, k / 7.0) for k in range(n)], dtype=object)),
 ]
 table = fits.BinTableHDU.from_columns(columns, name="EVERYTFORM")
