@@ -48,6 +48,13 @@ function isOwnUrl(url: string): boolean {
   return url.startsWith(pathToFileURL(join(app.getAppPath(), 'out/renderer')).href);
 }
 
+/** `--project DIR` or `--project=DIR` from the command line (as `npm start -- --project DIR` passes it). */
+function projectFromArgv(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--project' || a.startsWith('--project='));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice('--project='.length) : argv[i + 1];
+}
+
 /** The native folder dialog, attached to the focused window. */
 async function pickDirectories(title: string): Promise<string[]> {
   const options = { title, properties: ['openDirectory', 'multiSelections'] as ('openDirectory' | 'multiSelections')[] };
@@ -58,12 +65,11 @@ async function pickDirectories(title: string): Promise<string[]> {
 
 /** Starts the desktop app: services, IPC, the main window. */
 export async function startElectronApp(): Promise<void> {
-  const projectArg = process.argv.find((a) => a.startsWith('--project='));
   let services: DesaServices | null = null;
   await app.whenReady();
   services = await createServices({
     backend: 'electron',
-    projectDir: projectArg?.slice('--project='.length),
+    projectDir: projectFromArgv(process.argv),
     pickDirectories,
   });
   const unregister = registerIpc(services, isOwnUrl);
