@@ -12,7 +12,9 @@ command -v fitsverify >/dev/null 2>&1 || need+=(fitsverify)
 command -v stilts     >/dev/null 2>&1 || need+=(stilts)
 [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || need+=(libopenblas-dev)
 /usr/bin/python3 -c 'import astropy' >/dev/null 2>&1 || need+=(python3-astropy)
-/usr/bin/python3 -c 'import numpy'   >/dev/null 2>&1 || need+=(python3-numpy)
+/usr/bin/python3 -c "import numpy"  >/dev/null 2>&1 || need+=(python3-numpy)
+/usr/bin/python3 -c "import scipy"  >/dev/null 2>&1 || need+=(python3-scipy)
+/usr/bin/python3 -c "import torch"  >/dev/null 2>&1 || need+=(python3-torch)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

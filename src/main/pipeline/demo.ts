@@ -98,9 +98,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     record('dualformer', await trainDualFormer(ctx, cfg(o.steps.dualformer)));
     record('finetune-binary', await fineTune(ctx, 'binary', cfg(o.steps.finetune)));
     record('finetune-age', await fineTune(ctx, 'age', cfg(o.steps.finetune)));
-    log('5/5 embedding every star with both a spectrum and a light curve');
+    log('5/5 embedding every star');
     const emb = await embedProject(ctx);
-    log(`    ${emb.stars} stars: ${emb.names.join(', ')}`);
+    log(`    ${emb.stars} stars (${emb.paired} with both modalities): ${emb.names.join(', ')}`);
     return { surveyDir, projectDir, stages, embeddings: { stars: emb.stars, names: emb.names } };
   } finally {
     await store.close();

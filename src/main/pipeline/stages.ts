@@ -286,38 +286,84 @@ function ageMetrics(q: number[][], y: number[]): Record<string, number> {
 // ------------------------------------------------------------------ embed ---
 
 export interface EmbedSummary {
+  /** Stars with any embedding; stars with both modalities get all seven. */
   stars: number;
+  paired: number;
+  spectraOnly: number;
+  lightCurveOnly: number;
   names: string[];
   dim: Record<string, number>;
 }
 
+/** Runs `encode` over rows in batches of 32 and returns the (n, dim) features as one array. */
+function batchedFeatures(n: number, encode: (start: number, count: number) => Tensor): { data: Float32Array; dim: number } {
+  const parts: Float32Array[] = [];
+  let dim = 0;
+  for (let i = 0; i < n; i += 32) {
+    const t = encode(i, Math.min(32, n - i));
+    dim = t.shape[1]!;
+    parts.push(t.dataSync() as Float32Array);
+    t.dispose();
+  }
+  const data = new Float32Array(n * dim);
+  let at = 0;
+  for (const p of parts) { data.set(p, at); at += p.length; }
+  return { data, dim };
+}
+
+async function putRows(store: ProjectStore, name: string, stars: readonly StarInfo[], a: { data: Float32Array; dim: number }) {
+  await store.putEmbeddings(name, stars.map((s, i) => ({ starId: s.starId, vector: a.data.slice(i * a.dim, (i + 1) * a.dim) })));
+}
+
 /**
- * Stores, for every star with both modalities, the encoder features (x1, x2), the DualFormer outputs
- * (z1, z2, p1, p2) and the eigen-embedding f = (z1 + z2)·V, under those names.
+ * Embeds every star of the project. Stars with both a spectrum and a light curve get the encoder
+ * features (x1, x2), the DualFormer outputs (z1, z2, p1, p2) and the eigen-embedding f = (z1 + z2)·V;
+ * stars with one modality get that encoder's features (x1 or x2), which need no alignment.
  */
 export async function embedProject(ctx: StageContext): Promise<EmbedSummary> {
   const p = await pairedInputs(ctx);
   const net = buildDualNet(ctx);
   loadStageWeights(ctx, 'dualformer', net);
+  const Ls = SPECTRA_ENCODER_CONFIGS[ctx.size].inputLength, L = LIGHT_CURVE_ENCODER_CONFIGS[ctx.size].inputLength;
+  const dims: Record<string, number> = {};
   try {
-    const { x1, x2 } = encodeAll(net, p, ctx.size);
-    const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
-    const out = net.dualFormer.forward(x1, x2, latent, { training: false });
-    const A = net.dualFormer.projection;
-    const space = eigenspaceOf(A.dataSync(), A.shape[0]);
-    const z1 = out.z1.dataSync(), z2 = out.z2.dataSync();
-    const f = Float32Array.from(eigenEmbedding(z1, z2, space));
-    const arrays: Record<string, { data: Float32Array; dim: number }> = {
-      x1: { data: x1.dataSync() as Float32Array, dim: x1.shape[1]! }, x2: { data: x2.dataSync() as Float32Array, dim: x2.shape[1]! },
-      z1: { data: z1 as Float32Array, dim: out.z1.shape[1]! }, z2: { data: z2 as Float32Array, dim: out.z2.shape[1]! },
-      p1: { data: out.p1.dataSync() as Float32Array, dim: out.p1.shape[1]! }, p2: { data: out.p2.dataSync() as Float32Array, dim: out.p2.shape[1]! },
-      f: { data: f, dim: space.n },
-    };
-    for (const [name, { data, dim }] of Object.entries(arrays)) {
-      await ctx.store.putEmbeddings(name, p.stars.map((s, i) => ({ starId: s.starId, vector: data.slice(i * dim, (i + 1) * dim) })));
+    if (p.stars.length > 0) {
+      const { x1, x2 } = encodeAll(net, p, ctx.size);
+      const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
+      const out = net.dualFormer.forward(x1, x2, latent, { training: false });
+      const A = net.dualFormer.projection;
+      const space = eigenspaceOf(A.dataSync(), A.shape[0]);
+      const z1 = out.z1.dataSync() as Float32Array, z2 = out.z2.dataSync() as Float32Array;
+      const arrays: Record<string, { data: Float32Array; dim: number }> = {
+        x1: { data: x1.dataSync() as Float32Array, dim: x1.shape[1]! }, x2: { data: x2.dataSync() as Float32Array, dim: x2.shape[1]! },
+        z1: { data: z1, dim: out.z1.shape[1]! }, z2: { data: z2, dim: out.z2.shape[1]! },
+        p1: { data: out.p1.dataSync() as Float32Array, dim: out.p1.shape[1]! }, p2: { data: out.p2.dataSync() as Float32Array, dim: out.p2.shape[1]! },
+        f: { data: Float32Array.from(eigenEmbedding(z1, z2, space)), dim: space.n },
+      };
+      for (const [name, a] of Object.entries(arrays)) { await putRows(ctx.store, name, p.stars, a); dims[name] = a.dim; }
+      [x1, x2, latent, out.z1, out.z2, out.p1, out.p2].forEach((t) => t.dispose());
     }
-    [x1, x2, latent, out.z1, out.z2, out.p1, out.p2].forEach((t) => t.dispose());
-    return { stars: p.stars.length, names: Object.keys(arrays), dim: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, v.dim])) };
+    const paired = new Set(p.stars.map((s) => s.starId));
+    const specOnly = (await spectraOfStars(ctx.store, (await ctx.store.listStars({ hasSpectrum: true })).filter((s) => !paired.has(s.starId))));
+    if (specOnly.length) {
+      const data = buildSpectraDataset(specOnly.map((s) => s.spectrum), () => null, Ls);
+      const x1 = batchedFeatures(specOnly.length, (i, m) => tf.tidy(() => net.spectraEncoder.forward(tf.tensor2d(data.inputs.subarray(i * Ls, (i + m) * Ls), [m, Ls]), false).features));
+      await putRows(ctx.store, 'x1', specOnly.map((s) => s.star), x1);
+      dims.x1 = x1.dim;
+    }
+    const lcOnly = (await lightCurveStars(ctx, (await ctx.store.listStars({ hasLightCurve: true })).filter((s) => !paired.has(s.starId))));
+    if (lcOnly.length) {
+      const views = new Float32Array(lcOnly.length * 4 * L);
+      lcOnly.forEach(({ lc }, i) => {
+        const start = Math.max(0, Math.floor((lc.flux.length - L) / 2));
+        const opts = { channelA: lc.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: lc.absMagnitude, movingAverageWindow: 13 };
+        views.set(transformView(crop(lc.flux, start, L), L, opts, start).modelInput, i * 4 * L);
+      });
+      const x2 = batchedFeatures(lcOnly.length, (i, m) => tf.tidy(() => net.lightCurveProjector.forward(net.lightCurveBackbone.forward(tf.tensor3d(views.subarray(i * 4 * L, (i + m) * 4 * L), [m, 4, L]), false).backbone, false)));
+      await putRows(ctx.store, 'x2', lcOnly.map((s) => s.star), x2);
+      dims.x2 = x2.dim;
+    }
+    return { stars: p.stars.length + specOnly.length + lcOnly.length, paired: p.stars.length, spectraOnly: specOnly.length, lightCurveOnly: lcOnly.length, names: Object.keys(dims), dim: dims };
   } finally {
     net.dispose();
   }
