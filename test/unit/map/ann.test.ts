@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AnnIndex, bruteForceSearch } from '../../../src/main/map/ann';
+import { centroidOf, makeMatrix, matrixHash } from '../../../src/main/map/matrix';
+import { makeBlobs } from './blobs';
+
+// 5k clustered points in 48 dimensions, 25 blobs whose spread is comparable to their spacing,
+// so neighbours cross blob borders and the search has real work to do.
+const blobs = makeBlobs(5000, 48, 25, 7, 3, 4);
+const matrix = makeMatrix('test/x1', Array.from({ length: 5000 }, (_, i) => `star-${String(i).padStart(5, '0')}`), 48, blobs.data);
+
+function recallAt10(index: AnnIndex, queries: number[]): number {
+  let hit = 0;
+  for (const q of queries) {
+    const truth = new Set(bruteForceSearch(matrix, matrix.data.subarray(q * 48, (q + 1) * 48), 10, q).map((n) => n.row));
+    for (const nb of index.searchRow(q, 10)) if (truth.has(nb.row)) hit++;
+  }
+  return hit / (10 * queries.length);
+}
+
+const queries = Array.from({ length: 300 }, (_, i) => (i * 16_657) % 5000);
+
+describe('ANN similarity search', () => {
+  const hnsw = AnnIndex.build(matrix, { exactBelow: 0 });
+
+  it('uses usearch HNSW and reaches recall@10 >= 0.95 against brute force', () => {
+    expect(hnsw.kind).toBe('hnsw');
+    expect(recallAt10(hnsw, queries)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('returns true Euclidean distances, sorted, without the query star', () => {
+    const got = hnsw.searchRow(123, 10);
+    expect(got.map((n) => n.row)).not.toContain(123);
+    for (const nb of got) {
+      let s = 0;
+      for (let j = 0; j < 48; j++) s += (matrix.data[nb.row * 48 + j] - matrix.data[123 * 48 + j]) ** 2;
+      expect(nb.distance).toBeCloseTo(Math.sqrt(s), 5);
+    }
+    for (let j = 1; j < got.length; j++) expect(got[j].distance).toBeGreaterThanOrEqual(got[j - 1].distance);
+  });
+
+  it('searches exactly below the size threshold', () => {
+    const exact = AnnIndex.build(matrix, { exactBelow: 10_000 });
+    expect(exact.kind).toBe('exact');
+    expect(recallAt10(exact, queries.slice(0, 50))).toBe(1);
+  });
+
+  it("finds a selection's centroid neighbours: the blob the selection came from", () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => i).filter((i) => blobs.labels[i] === 3);
+    const c = centroidOf(matrix, rows);
+    const got = hnsw.search(c, 20);
+    const truth = bruteForceSearch(matrix, c, 20).map((n) => n.row);
+    expect(got.filter((n) => truth.includes(n.row)).length).toBeGreaterThanOrEqual(19);
+    expect(got.every((n) => blobs.labels[n.row] === 3)).toBe(true);
+  });
+
+  it('computes the kNN graph of a block of rows', () => {
+    const g = hnsw.neighboursOfRows(100, 110, 5);
+    for (let q = 0; q < 10; q++) {
+      const truth = bruteForceSearch(matrix, matrix.data.subarray((100 + q) * 48, (101 + q) * 48), 5, 100 + q).map((n) => n.row);
+      const got = Array.from(g.indices.subarray(q * 5, q * 5 + 5));
+      expect(got.filter((r) => truth.includes(r)).length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('persists in the project keyed by name and content hash, and reloads the same answers', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desa-ann-'));
+    try {
+      const built = AnnIndex.loadOrBuild(dir, matrix, { exactBelow: 0 });
+      const files = fs.readdirSync(path.join(dir, 'map'));
+      expect(files).toEqual([`ann-test_x1-${matrixHash(matrix)}-M16.usearch`]);
+      const stat = fs.statSync(path.join(dir, 'map', files[0]));
+      const again = AnnIndex.loadOrBuild(dir, matrix, { exactBelow: 0 });
+      expect(fs.statSync(path.join(dir, 'map', files[0])).mtimeMs).toBe(stat.mtimeMs);
+      for (const q of [0, 777, 4999]) expect(again.searchRow(q, 10)).toEqual(built.searchRow(q, 10));
+      // Other vectors under the same name: a different hash, hence a new cache file.
+      const changed = makeMatrix('test/x1', matrix.starIds, 48, matrix.data.map((v) => v + 1));
+      AnnIndex.loadOrBuild(dir, changed, { exactBelow: 0 });
+      expect(fs.readdirSync(path.join(dir, 'map')).length).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a query of the wrong dimension', () => {
+    expect(() => hnsw.search(new Float32Array(3), 5)).toThrow(/3 values, the embedding 48/);
+  });
+});
