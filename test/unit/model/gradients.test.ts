@@ -9,7 +9,7 @@ import type { Tensor } from '../../../src/main/model/tf';
 import {
   Linear, Conv1d, ConvTranspose1d, DepthwiseConv1d, BatchNorm1d, LayerNorm, RotaryMultiHeadAttention,
   applyPartialRotary, rotaryTables, rotaryInvFreq, scaledDotProductAttention, gelu, silu, sine,
-  ConformerEncoder, conv1dNWC, FeedForward,
+  ConformerEncoder, conv1dNWC, FeedForward, maxPool1d,
 } from '../../../src/main/model/layers';
 import { setInitSeed } from '../../../src/main/model/params';
 import { checkInputGrads, checkVariableGrads } from './gradcheck';
@@ -57,6 +57,20 @@ describe('gradient checks (finite differences)', () => {
       expect(checkVariableGrads(() => fin.forward(rand([1, 6, 2], 6)), fin.trainableVariables).worstRatio).toBeLessThanOrEqual(1);
     });
   }
+
+  it('max pooling (odd length, floor mode): finite differences and tfjs-cpu MaxPool kernel gradients', () => {
+    const x = rand([2, 9, 3], 19);
+    expect(checkInputGrads((a) => maxPool1d(a, 2), [x], { eps: 1e-3 }).worstRatio).toBeLessThanOrEqual(1);
+    const w = rand([2, 4, 3], 20);
+    const ours = tf.grad((a: Tensor) => tf.sum(tf.mul(maxPool1d(a, 2), w)))(x).dataSync();
+    const kernel = tf.grad((a: Tensor) => {
+      const pooled = tf.maxPool(tf.reshape(a, [2, 1, 9, 3]) as tf.Tensor4D, [1, 2], [1, 2], 'valid');
+      return tf.sum(tf.mul(tf.reshape(pooled, [2, 4, 3]), w));
+    })(x).dataSync();
+    let m = 0;
+    for (let i = 0; i < ours.length; i++) m = Math.max(m, Math.abs(ours[i] - kernel[i]));
+    expect(m).toBeLessThan(1e-6);
+  });
 
   it('DepthwiseConv1d', () => {
     const dw = new DepthwiseConv1d(3, 3, { padding: 1, bias: true });

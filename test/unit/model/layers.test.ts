@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '../../../src/main/model/tf';
 import type { Tensor } from '../../../src/main/model/tf';
 import {
-  BatchNorm1d, Conv1d, ConvTranspose1d, LayerNorm, RotaryMultiHeadAttention, rotaryInvFreq, rotaryTables, gelu,
+  BatchNorm1d, Conv1d, ConvTranspose1d, LayerNorm, RotaryMultiHeadAttention, rotaryInvFreq, rotaryTables, gelu, ConformerEncoder,
 } from '../../../src/main/model/layers';
 import { setInitSeed } from '../../../src/main/model/params';
 
@@ -176,13 +176,12 @@ describe('normalisation, activation and attention match float64 definitions', ()
 
 describe('initialisation follows the reference (deepnorm_init, Conformer Linear wrapper)', () => {
   const std = (t: Tensor) => {
-    const v = t.dataSync();
+    const v = Array.from(t.dataSync());
     const m = v.reduce((a, b) => a + b, 0) / v.length;
     return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
   };
 
-  it('attention q/k get xavier_normal(1), v/output xavier_normal(β), zero biases; FFN xavier_uniform', async () => {
-    const { ConformerEncoder } = await import('../../../src/main/model/layers');
+  it('attention q/k get xavier_normal(1), v/output xavier_normal(β), zero biases; FFN xavier_uniform', () => {
     const d = 128;
     const beta = 0.913;
     const enc = new ConformerEncoder({ blocks: ['mhsa_pro', 'ffn'], numLayers: 1, encoderDim: d, numHeads: 4, kernelSize: 3, dropout: 0, norm: 'postnorm', deepNormBeta: beta });

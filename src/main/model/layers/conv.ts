@@ -152,12 +152,17 @@ export class ConvTranspose1d extends Module {
   }
 }
 
-/** nn.MaxPool1d(size) (floor mode, stride = size) on channels-last input. */
+/**
+ * nn.MaxPool1d(size) (floor mode, stride = size) on channels-last input, as a max over a reshaped axis:
+ * the wasm backend's MaxPoolGrad kernel returns wrong gradients here (checked against cpu), while the
+ * Max reduction differentiates identically on every backend.
+ */
 export function maxPool1d(x: Tensor, size: number): Tensor3D {
   return tf.tidy(() => {
     const [b, len, c] = x.shape as [number, number, number];
-    const pooled = tf.maxPool(tf.reshape(x, [b, 1, len, c]) as tf.Tensor4D, [1, size], [1, size], 'valid');
-    return tf.reshape(pooled, [b, Math.floor(len / size), c]) as Tensor3D;
+    const lout = Math.floor(len / size);
+    const used = lout * size === len ? x : tf.slice(x, [0, 0, 0], [b, lout * size, c]);
+    return tf.max(tf.reshape(used, [b, lout, size, c]), 2) as Tensor3D;
   });
 }
 

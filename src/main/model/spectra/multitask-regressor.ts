@@ -50,6 +50,11 @@ export class SpectraEncoderModel extends Module {
     );
   }
 
+  /** The spectra feature DESA consumes (Conformer tokens summed), (B, L) → (B, D). */
+  encode(x: Tensor, training: boolean): Tensor {
+    return tf.tidy(() => this.encoder.forward(x, training).features);
+  }
+
   /** Full forward pass; in `training` mode BatchNorm uses batch statistics and dropout is active. */
   forward(inputs: SpectraInputs, opts: { training: boolean }): SpectraOutputs {
     const { x } = inputs;
