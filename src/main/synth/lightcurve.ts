@@ -261,7 +261,7 @@ function cdppOf(lc: QuarterLightCurve, granRms: number, granTau: number): [numbe
   const white = count ? sum / count : NaN;
   return [3, 6, 12].map((hours) => {
     const nBin = (hours / 24) / TIMEDEL;
-    const red = binnedRms(granRms, granTau, hours / 24) ;
+    const red = binnedRms(granRms, granTau, hours / 24);
     return 1e6 * Math.sqrt((white * white) / nBin + red * red);
   }) as [number, number, number];
 }

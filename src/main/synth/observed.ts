@@ -6,7 +6,6 @@
  */
 import type { Rng } from './random';
 import type { SpectrumEpoch, StarTruth } from './truth';
-import { interpolate } from './physics/interpolate';
 
 export interface LaspParameters {
   teff: number;
@@ -82,9 +81,4 @@ export function subclassFor(teff: number, logg: number): string {
   for (const s of SUBCLASSES) if (Math.abs(s[0] - teff) < Math.abs(best[0] - teff)) best = s;
   if (best[1].startsWith('M')) return (logg < 3.5 ? 'g' : 'd') + best[1];
   return best[1];
-}
-
-/** Approximate LAMOST magnitude range check: the LK project observed r < 17.8. */
-export function gToR(gMag: number, bpRp: number): number {
-  return gMag - interpolate([[0.5, -0.1], [0.82, -0.05], [1.5, 0.1], [2.5, 0.4]], bpRp);
 }

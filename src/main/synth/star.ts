@@ -169,7 +169,7 @@ function drawSpectrumEpochs(
     const planId = `KP${raToHms(plateRa)}N${decToDms(plateDec)}${rng.pick(['V', 'B', 'M'])}0${rng.int(1, 3)}`;
     const layoutDraw = rng.uniform();
     const layout = layoutDraw < 0.8 ? 'dr10' : layoutDraw < 0.95 ? 'dr8' : 'dr1';
-    const rv = orbit ? velocities(orbit, bkjd) : { v1: 0, v2: null };
+    const rv = orbit ? radialVelocities(orbit, bkjd) : { v1: 0, v2: null };
     const snrG = clamp(10 * Math.pow(10, -0.2 * (gMag + 0.3 - 17.5)) * Math.pow(10, rng.gauss(0, 0.15)), 2, 600);
     epochs.push({
       obsid, lmjd, bkjd, planId, spId, fiberId, layout,
@@ -179,11 +179,6 @@ function drawSpectrumEpochs(
     });
   }
   return epochs;
-}
-
-function velocities(orbit: NonNullable<StarTruth['orbit']>, t: number): { v1: number; v2: number | null } {
-  const { v1, v2 } = radialVelocities(orbit, t);
-  return { v1, v2 };
 }
 
 function raToHms(ra: number): string {

@@ -9,7 +9,6 @@ import type { Spectrum } from '../../../src/shared/survey';
 import type { StarTruth } from '../../../src/main/synth/truth';
 import { sharedDir } from '../../helpers/paths';
 
-const C_KMS = 299792.458;
 const LINES = { 'H-alpha': 6564.61, 'H-beta': 4862.68, 'Ca II K': 3934.78, 'Mg b': 5174.1, 'Na D': 5891.6 } as const;
 
 /** Core depth: minimum flux within ±3 Å of the (shifted) line over the median flux within ±40 Å. */
