@@ -26,6 +26,12 @@ export interface AnnOptions {
   expansionAdd?: number;
   /** Candidate list size while searching (default 96; more = higher recall, slower). */
   expansionSearch?: number;
+  /**
+   * Threads that build the index (default 0: all cores). A multi-threaded build inserts in a
+   * varying order, so its graph, and an approximate answer, can differ between runs; pass 1
+   * where results must be reproducible (UMAP with a seed).
+   */
+  threads?: number;
 }
 
 /** One neighbour: its row in the matrix and its Euclidean distance to the query. */
@@ -45,7 +51,7 @@ export interface KnnResult {
 // its CommonJS entry works, so load that one.
 const usearch = createRequire(import.meta.url)('usearch') as typeof Usearch;
 
-const DEFAULTS = { exactBelow: 10_000, connectivity: 16, expansionAdd: 128, expansionSearch: 96 };
+const DEFAULTS = { threads: 0, exactBelow: 10_000, connectivity: 16, expansionAdd: 128, expansionSearch: 96 };
 
 /** Euclidean distance between row `i` of `m` and `q`, accumulated in float64. */
 export function distanceToRow(m: VectorMatrix, i: number, q: ArrayLike<number>): number {
@@ -72,6 +78,8 @@ export class AnnIndex {
   private constructor(
     private readonly matrix: VectorMatrix,
     private readonly index: Usearch.Index | null,
+    /** usearch reserves per-thread search contexts when adding, so searches use the same count. */
+    private readonly threads = 0,
   ) {}
 
   /** 'hnsw' when backed by usearch, 'exact' when every search scans the matrix. */
@@ -91,8 +99,8 @@ export class AnnIndex {
     const index = AnnIndex.emptyIndex(matrix.dim, o);
     const keys = new BigUint64Array(n);
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
-    index.add(keys, matrix.data, 0);
-    return new AnnIndex(matrix, index);
+    index.add(keys, matrix.data, o.threads);
+    return new AnnIndex(matrix, index, o.threads);
   }
 
   /**
@@ -155,7 +163,7 @@ export class AnnIndex {
     const want = Math.min(k, this.size - (exclude >= 0 ? 1 : 0));
     if (want <= 0) return [];
     if (!this.index) return bruteForceSearch(this.matrix, query, want, exclude);
-    const found = this.index.search(query, want + (exclude >= 0 ? 1 : 0), 0);
+    const found = this.index.search(query, want + (exclude >= 0 ? 1 : 0), this.threads);
     return this.refine(Array.from(found.keys, Number), query, want, exclude);
   }
 
@@ -175,7 +183,7 @@ export class AnnIndex {
     const distances = new Float32Array(count * k).fill(Infinity);
     const dim = this.matrix.dim;
     if (this.index) {
-      const found = this.index.search(this.matrix.data.subarray(from * dim, to * dim), k + 1, 0) as Usearch.BatchMatches;
+      const found = this.index.search(this.matrix.data.subarray(from * dim, to * dim), k + 1, this.threads) as Usearch.BatchMatches;
       for (let q = 0; q < count; q++) {
         const row = from + q;
         const cands: number[] = [];
