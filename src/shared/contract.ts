@@ -14,6 +14,7 @@
 import type { JobProgress, JobState, JobSummary } from './jobs';
 import type { LightCurve, RecognisedOther, Spectrum } from './survey';
 import type { IngestSummary, ProjectStatus } from './project';
+import type { TrainConfig, TrainingStage } from './training';
 
 // ---- JSON mapping ----
 
@@ -164,6 +165,21 @@ export interface Methods {
   };
   /** Converts the authors' torch.save checkpoint (.pth) into our weights folder. */
   'checkpoint.import': { params: { path: string; outDir: string }; result: CheckpointImportJson };
+  /**
+   * Trains one DESA stage on a project (resuming its run when one exists); job.done carries the
+   * TrainResult (and held-out metrics for fine-tunes). Runs live in <project>/runs/<stage>-<size>.
+   */
+  'train.start': {
+    params: { projectDir: string; stage: TrainingStage; size?: 'tiny' | 'small' | 'paper'; config?: Partial<TrainConfig> };
+    result: { jobId: string };
+  };
+  /** Stores embeddings (x1, x2, z1, z2, p1, p2, f) for every star of a project from its trained runs. */
+  'embed.start': { params: { projectDir: string; size?: 'tiny' | 'small' | 'paper' }; result: { jobId: string } };
+  /** The end-to-end demo: generate a survey, ingest, import catalogues, train all stages, embed. */
+  'demo.start': {
+    params: { outDir: string; stars?: number; seed?: number; size?: 'tiny' | 'small' | 'paper'; quarters?: number; steps?: number; batchSize?: number };
+    result: { jobId: string };
+  };
   'jobs.list': { params: Record<string, never>; result: JobSummary[] };
   /** The finished result of a job (e.g. an IngestSummary), null while it runs. */
   'jobs.result': { params: { jobId: string }; result: { summary: JobSummary; result: unknown } };
@@ -187,6 +203,9 @@ export const METHOD_NAMES = [
   'synth.start',
   'preprocess.file',
   'checkpoint.import',
+  'train.start',
+  'embed.start',
+  'demo.start',
   'jobs.list',
   'jobs.result',
   'jobs.cancel',

@@ -28,6 +28,7 @@ import { optionalInteger, paramsObject, requireFile, requireFiles, requireString
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
+import { startTraining, startEmbedding, startDemo } from './training-service';
 import { APP_VERSION } from './version';
 
 export interface ServiceOptions {
@@ -73,6 +74,12 @@ export class DesaServices implements ServiceHost {
       'preprocess.file': async (p) => preprocessFile(requireFiles('preprocess.file', p, 'paths'), p),
       'checkpoint.import': async (p) =>
         importCheckpoint(requireFile('checkpoint.import', p, 'path'), requireString('checkpoint.import', p, 'outDir')),
+      'train.start': async (p) => this.track(startTraining(this.jobs, {
+        projectDir: requireString('train.start', p, 'projectDir'), stage: requireString('train.start', p, 'stage') as Params<'train.start'>['stage'],
+        size: p.size, config: p.config,
+      })),
+      'embed.start': async (p) => this.track(startEmbedding(this.jobs, { projectDir: requireString('embed.start', p, 'projectDir'), size: p.size })),
+      'demo.start': async (p) => this.track(startDemo(this.jobs, { ...p, outDir: requireString('demo.start', p, 'outDir') })),
       'jobs.list': async () => this.jobs.list(),
       'jobs.result': async (p) => this.jobResult(requireString('jobs.result', p, 'jobId')),
       'jobs.cancel': async (p) => ({ cancelled: this.jobs.cancel(requireString('jobs.cancel', p, 'jobId')) }),
@@ -161,6 +168,12 @@ export class DesaServices implements ServiceHost {
     });
     this.trackJob(jobId, result);
     return { jobId };
+  }
+
+  /** Tracks a started job and answers with its id. */
+  private track(started: { jobId: string; result: Promise<unknown> }): { jobId: string } {
+    this.trackJob(started.jobId, started.result);
+    return { jobId: started.jobId };
   }
 
   /** Records a job's result and announces `job.done` once it settles. */

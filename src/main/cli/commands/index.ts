@@ -11,5 +11,8 @@ import read from './read';
 import serve from './serve';
 import status from './status';
 import synth from './synth';
+import train from './train';
+import embed from './embed';
+import demo from './demo';
 
-export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve, synth, preprocess, importCheckpoint];
+export const COMMANDS: readonly CliCommand[] = [info, read, ingest, status, serve, synth, preprocess, importCheckpoint, train, embed, demo];
