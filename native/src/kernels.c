@@ -365,7 +365,11 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* unary(op, x, out, alpha): 0 relu, 1 step (x > 0 ? 1 : alpha; NaN stays NaN), 2 exp, 3 neg, 4 square, 5 sqrt, 6 rsqrt */
+/*
+ * unary(op, x, out, alpha): 0 relu, 1 step (x > 0 ? 1 : alpha; NaN stays NaN), 2 exp, 3 neg, 4 square, 5 sqrt,
+ * 6 rsqrt, 7 sigmoid, 8 erf, 9 sin, 10 cos, 11 abs, 12 tanh, 13 log, 14 floor, 15 reciprocal.
+ * erf is the C library's (exact to float32, as PyTorch); tfjs's JS kernel uses a 1.5e-7 approximation.
+ */
 static napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!get_args(env, info, 4, argv)) return NULL;
@@ -382,7 +386,125 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
     case 3: for (size_t i = 0; i < n; i++) out[i] = -x[i]; break;
     case 4: for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i]; break;
     case 5: for (size_t i = 0; i < n; i++) out[i] = sqrtf(x[i]); break;
-    default: for (size_t i = 0; i < n; i++) out[i] = 1.0f / sqrtf(x[i]);
+    case 6: for (size_t i = 0; i < n; i++) out[i] = 1.0f / sqrtf(x[i]); break;
+    case 7: for (size_t i = 0; i < n; i++) out[i] = 1.0f / (1.0f + expf(-x[i])); break;
+    case 8: for (size_t i = 0; i < n; i++) out[i] = erff(x[i]); break;
+    case 9: for (size_t i = 0; i < n; i++) out[i] = sinf(x[i]); break;
+    case 10: for (size_t i = 0; i < n; i++) out[i] = cosf(x[i]); break;
+    case 11: for (size_t i = 0; i < n; i++) out[i] = fabsf(x[i]); break;
+    case 12: for (size_t i = 0; i < n; i++) out[i] = tanhf(x[i]); break;
+    case 13: for (size_t i = 0; i < n; i++) out[i] = logf(x[i]); break;
+    case 14: for (size_t i = 0; i < n; i++) out[i] = floorf(x[i]); break;
+    default: for (size_t i = 0; i < n; i++) out[i] = 1.0f / x[i];
+  }
+  return NULL;
+}
+
+/*
+ * compare(op, a, b, out: Uint8Array, outShape, aStrides, bStrides): 0 ==, 1 !=, 2 >, 3 >=, 4 <, 5 <=,
+ * broadcasting like binary(); writes tfjs 'bool' (0/1 bytes). NaN compares false (true for !=), as in JS.
+ */
+static napi_value Compare(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const int op = (int)get_int(env, argv[0]);
+  const float *a = typed_data(env, argv[1], NULL);
+  const float *b = typed_data(env, argv[2], NULL);
+  size_t n = 0;
+  uint8_t *out = typed_data(env, argv[3], &n);
+  size_t rank = 0;
+  const int32_t *shape = typed_data(env, argv[4], &rank);
+  const int32_t *as = typed_data(env, argv[5], NULL);
+  const int32_t *bs = typed_data(env, argv[6], NULL);
+  if (!a || !b || !out || !shape || !as || !bs) return NULL;
+  if (rank > 16) { napi_throw_range_error(env, NULL, "desa_kernels: rank > 16"); return NULL; }
+  const int64_t inner = rank ? shape[rank - 1] : 1;
+  const int64_t ais = rank ? as[rank - 1] : 0, bis = rank ? bs[rank - 1] : 0;
+  int64_t idx[16] = {0};
+  int64_t aoff = 0, boff = 0;
+  for (size_t o = 0; o < n; o += (size_t)inner) {
+    const float *pa = a + aoff, *pb = b + boff;
+    uint8_t *dst = out + o;
+    for (int64_t i = 0; i < inner; i++) {
+      const float x = pa[i * ais], y = pb[i * bis];
+      switch (op) {
+        case 0: dst[i] = x == y; break;
+        case 1: dst[i] = x != y; break;
+        case 2: dst[i] = x > y; break;
+        case 3: dst[i] = x >= y; break;
+        case 4: dst[i] = x < y; break;
+        default: dst[i] = x <= y;
+      }
+    }
+    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      aoff += as[ax];
+      boff += bs[ax];
+      if (idx[ax] < shape[ax]) break;
+      aoff -= as[ax] * shape[ax];
+      boff -= bs[ax] * shape[ax];
+      idx[ax] = 0;
+    }
+  }
+  return NULL;
+}
+
+/*
+ * stridedCopy(src, dst, size: Int32Array, srcStrides: Int32Array, dstStrides: Int32Array, srcOffset, dstOffset)
+ * Copies the box `size` of 4-byte elements: dst[dstOffset + Σ i·dstStride] = src[srcOffset + Σ i·srcStride].
+ * One kernel serves Slice (src offset at `begin`), PadV2 (dst offset at the pads), SplitV (several slices)
+ * and Reverse (negative source strides). Strides may be negative; offsets are element indices.
+ */
+static napi_value StridedCopy(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const uint32_t *src = typed_data(env, argv[0], NULL);
+  uint32_t *dst = typed_data(env, argv[1], NULL);
+  size_t rank = 0;
+  const int32_t *size = typed_data(env, argv[2], &rank);
+  const int32_t *ss = typed_data(env, argv[3], NULL);
+  const int32_t *ds = typed_data(env, argv[4], NULL);
+  if (!src || !dst || !size || !ss || !ds) return NULL;
+  if (rank > 16) { napi_throw_range_error(env, NULL, "desa_kernels: rank > 16"); return NULL; }
+  int64_t soff = get_int(env, argv[5]), doff = get_int(env, argv[6]);
+  int64_t total = 1;
+  for (size_t ax = 0; ax < rank; ax++) total *= size[ax];
+  if (total == 0) return NULL;
+  if (rank == 0) { dst[doff] = src[soff]; return NULL; }
+  const int64_t inner = size[rank - 1], sis = ss[rank - 1], dis = ds[rank - 1];
+  int64_t idx[16] = {0};
+  for (int64_t o = 0; o < total; o += inner) {
+    if (sis == 1 && dis == 1) memcpy(dst + doff, src + soff, sizeof(uint32_t) * (size_t)inner);
+    else for (int64_t i = 0; i < inner; i++) dst[doff + i * dis] = src[soff + i * sis];
+    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      soff += ss[ax];
+      doff += ds[ax];
+      if (idx[ax] < size[ax]) break;
+      soff -= (int64_t)ss[ax] * size[ax];
+      doff -= (int64_t)ds[ax] * size[ax];
+      idx[ax] = 0;
+    }
+  }
+  return NULL;
+}
+
+/* softmaxGrad(y, dy, dx, rows, cols): dx = y·(dy − Σ dy·y) per row, the gradient of softmax over the last axis. */
+static napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) return NULL;
+  const float *y = typed_data(env, argv[0], NULL);
+  const float *dy = typed_data(env, argv[1], NULL);
+  float *dx = typed_data(env, argv[2], NULL);
+  if (!y || !dy || !dx) return NULL;
+  const int64_t rows = get_int(env, argv[3]), cols = get_int(env, argv[4]);
+  for (int64_t r = 0; r < rows; r++) {
+    const float *py = y + r * cols, *pdy = dy + r * cols;
+    float *q = dx + r * cols;
+    double s = 0;
+    for (int64_t c = 0; c < cols; c++) s += pdy[c] * py[c];
+    const float fs = (float)s;
+    for (int64_t c = 0; c < cols; c++) q[c] = pdy[c] * py[c] - fs * py[c];
   }
   return NULL;
 }
@@ -419,27 +541,48 @@ static napi_value Transpose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* adamwUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step): torch.optim.AdamW, in place. */
-static napi_value AdamWUpdate(napi_env env, napi_callback_info info) {
-  napi_value argv[10];
-  if (!get_args(env, info, 10, argv)) return NULL;
+/*
+ * adamwStep(p, g, m, v, vMax | null, pOut, mOut, vOut, vMaxOut | null, decay, beta1, beta2, bc2Sqrt, eps, stepSize)
+ * One torch.optim.AdamW step for one parameter, written to fresh output arrays (never in place: tfjs tensors
+ * may share their buffers, and exported optimiser state must not change under the caller):
+ *   p' = p·decay;  m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  v̂ = amsgrad ? max(vMax, v') : v'
+ *   p' = p' − (m' / (√v̂ / √(1−β2ᵗ) + ε))·(lr / (1−β1ᵗ))
+ * in float32, operation for operation as src/main/model/optim/adamw.ts's op-by-op fallback.
+ */
+static napi_value AdamWStep(napi_env env, napi_callback_info info) {
+  napi_value argv[15];
+  if (!get_args(env, info, 15, argv)) return NULL;
   size_t n = 0;
-  float *p = typed_data(env, argv[0], &n);
+  napi_valuetype vmaxType, vmaxOutType;
+  const float *p = typed_data(env, argv[0], &n);
   const float *g = typed_data(env, argv[1], NULL);
-  float *m = typed_data(env, argv[2], NULL);
-  float *v = typed_data(env, argv[3], NULL);
-  if (!p || !g || !m || !v) return NULL;
-  const double lr = get_double(env, argv[4]), b1 = get_double(env, argv[5]), b2 = get_double(env, argv[6]);
-  const double eps = get_double(env, argv[7]), wd = get_double(env, argv[8]);
-  const double step = get_double(env, argv[9]);
-  const double bc1 = 1.0 - pow(b1, step), bc2 = 1.0 - pow(b2, step);
-  const float stepSize = (float)(lr / bc1), decay = (float)(1.0 - lr * wd), sqrtBc2 = (float)sqrt(bc2);
-  const float fb1 = (float)b1, fb2 = (float)b2, feps = (float)eps;
+  const float *m = typed_data(env, argv[2], NULL);
+  const float *v = typed_data(env, argv[3], NULL);
+  float *pOut = typed_data(env, argv[5], NULL);
+  float *mOut = typed_data(env, argv[6], NULL);
+  float *vOut = typed_data(env, argv[7], NULL);
+  if (!p || !g || !m || !v || !pOut || !mOut || !vOut) return NULL;
+  napi_typeof(env, argv[4], &vmaxType);
+  napi_typeof(env, argv[8], &vmaxOutType);
+  const int amsgrad = vmaxType != napi_null && vmaxType != napi_undefined;
+  const float *vMax = amsgrad ? typed_data(env, argv[4], NULL) : NULL;
+  float *vMaxOut = amsgrad ? typed_data(env, argv[8], NULL) : NULL;
+  if (amsgrad && (!vMax || !vMaxOut)) return NULL;
+  const float decay = (float)get_double(env, argv[9]);
+  const float b1 = (float)get_double(env, argv[10]), b2 = (float)get_double(env, argv[11]);
+  const float omb1 = (float)(1.0 - get_double(env, argv[10])), omb2 = (float)(1.0 - get_double(env, argv[11]));
+  const float bc2Sqrt = (float)get_double(env, argv[12]), eps = (float)get_double(env, argv[13]);
+  const float stepSize = (float)get_double(env, argv[14]);
   for (size_t i = 0; i < n; i++) {
-    p[i] *= decay;
-    m[i] = fb1 * m[i] + (1.0f - fb1) * g[i];
-    v[i] = fb2 * v[i] + (1.0f - fb2) * g[i] * g[i];
-    p[i] -= stepSize * m[i] / (sqrtf(v[i]) / sqrtBc2 + feps);
+    const float pi = p[i] * decay;
+    const float mi = m[i] * b1 + g[i] * omb1;
+    const float vi = v[i] * b2 + (g[i] * g[i]) * omb2;
+    float second = vi;
+    if (amsgrad) { second = vMax[i] > vi || isnan(vMax[i]) ? vMax[i] : vi; vMaxOut[i] = second; }
+    const float denom = sqrtf(second) / bc2Sqrt + eps;
+    pOut[i] = pi - (mi / denom) * stepSize;
+    mOut[i] = mi;
+    vOut[i] = vi;
   }
   return NULL;
 }
@@ -462,7 +605,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"softmax", NULL, Softmax, NULL, NULL, NULL, napi_default, NULL},
     {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
     {"transpose", NULL, Transpose, NULL, NULL, NULL, napi_default, NULL},
-    {"adamwUpdate", NULL, AdamWUpdate, NULL, NULL, NULL, napi_default, NULL},
+    {"compare", NULL, Compare, NULL, NULL, NULL, napi_default, NULL},
+    {"stridedCopy", NULL, StridedCopy, NULL, NULL, NULL, napi_default, NULL},
+    {"softmaxGrad", NULL, SoftmaxGrad, NULL, NULL, NULL, napi_default, NULL},
+    {"adamwStep", NULL, AdamWStep, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

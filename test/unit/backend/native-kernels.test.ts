@@ -137,6 +137,93 @@ describe('native cpu kernels', () => {
     expectClose(plain, native);
   });
 
+  it('slice, pad, split, reverse and concat (float32 and int32) with gradients', () => {
+    const x = rand([3, 5, 4], 9);
+    const xi = tf.tensor3d(Array.from({ length: 60 }, (_, i) => i - 20), [3, 5, 4], 'int32');
+    const { plain, native } = both(() => {
+      const copies = (t: tf.Tensor) => [
+        tf.slice(t, [1, 1, 1], [2, 3, 2]), tf.slice(t, [0, 2, 0], [3, 2, 4]), tf.slice(t, [1, 0, 0], [1, 5, 4]),
+        tf.pad(t, [[0, 1], [2, 0], [1, 3]]), tf.pad(t, [[1, 1], [0, 0], [0, 0]], 2.5),
+        ...tf.split(t, [1, 3], 2), ...tf.split(t, 5, 1), tf.reverse(t, [0, 2]), tf.reverse(t, 1),
+        tf.concat([t, t], 1),
+      ].map((r) => tf.cast(r, 'float32'));
+      const [g] = tf.grads((a: tf.Tensor) => tf.add(tf.slice(tf.pad(a, [[0, 0], [1, 1], [0, 2]]), [0, 1, 1], [3, 4, 3]).square().sum(),
+        tf.reverse(tf.split(a, [1, 3], 2)[1], 1).mul(tf.range(0, 3 * 5 * 3).reshape([3, 5, 3])).sum()))([x]);
+      return [...copies(x), ...copies(xi), g];
+    });
+    expectClose(plain, native);
+  });
+
+  it('sigmoid, erf, sin, cos, abs, tanh, log, floor, reciprocal with gradients', () => {
+    const x = rand([4, 33], 10);
+    const pos = x.abs().add(0.1);
+    const { plain, native } = both(() => {
+      const g = tf.grad((t: tf.Tensor) => tf.addN([tf.sigmoid(t), tf.erf(t), tf.sin(t), tf.cos(t), tf.tanh(t), tf.abs(t)]).sum())(x);
+      const gp = tf.grad((t: tf.Tensor) => tf.add(tf.log(t), tf.reciprocal(t)).sum())(pos);
+      return [tf.sigmoid(x), tf.sin(x), tf.cos(x), tf.abs(x), tf.tanh(x), tf.log(pos), tf.floor(x.mul(3)), tf.reciprocal(pos), g, gp];
+    });
+    expectClose(plain, native);
+    // tfjs's JS erf is a 1.5e-7-accurate approximation; ours is the C library's: compare looser.
+    const erf = both(() => tf.erf(x));
+    expectClose(erf.plain, erf.native, 5e-7);
+  });
+
+  it('comparisons broadcast like tfjs, treat NaN like JavaScript, and casting their result keeps float32 native', () => {
+    const a = tf.tensor2d([[1, 2, NaN], [4, 5, 6]]);
+    const b = tf.tensor1d([1, 5, NaN]);
+    const { plain, native } = both(() => {
+      const cmps = [tf.equal(a, b), tf.notEqual(a, b), tf.greater(a, b), tf.greaterEqual(a, b), tf.less(a, b), tf.lessEqual(a, b)];
+      expect(cmps.every((c) => c.dtype === 'bool')).toBe(true);
+      const asFloat = cmps.map((c) => tf.cast(c, 'float32'));
+      return [...asFloat, tf.mul(asFloat[0], tf.fill([2, 3], 3)), tf.cast(tf.tensor1d([3, -1], 'int32'), 'float32')];
+    });
+    expectClose(plain, native);
+    expect(Array.from(native[0])).toEqual([1, 0, 0, 0, 1, 0]);
+  });
+
+  it('max over an axis and its gradient (the max-pool path)', () => {
+    const x = rand([2, 6, 2, 5], 15);
+    const { plain, native } = both(() => {
+      const [g] = tf.grads((t: tf.Tensor) => tf.max(t, 2).mul(tf.range(0, 60).reshape([2, 6, 5])).sum())([x]);
+      return [tf.max(x, 2), g];
+    });
+    expectClose(plain, native);
+  });
+
+  it('the fused softmax gradient equals central finite differences of softmax (float64 reference)', () => {
+    const rows = 3, cols = 7;
+    const xs = Array.from({ length: rows * cols }, (_, i) => Math.sin(1.7 * i) * 2);
+    const ws = Array.from({ length: rows * cols }, (_, i) => Math.cos(0.9 * i + 0.3));
+    // loss(x) = Σ w · softmax(x) per row, evaluated in float64.
+    const loss = (v: number[]) => {
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = v.slice(r * cols, (r + 1) * cols);
+        const m = Math.max(...row);
+        const e = row.map((z) => Math.exp(z - m));
+        const s = e.reduce((p, q) => p + q, 0);
+        e.forEach((z, c) => { total += ws[r * cols + c] * z / s; });
+      }
+      return total;
+    };
+    const h = 1e-5;
+    const numeric = xs.map((_, i) => {
+      const up = [...xs], down = [...xs];
+      up[i] += h;
+      down[i] -= h;
+      return (loss(up) - loss(down)) / (2 * h);
+    });
+    const reg = registerNativeKernels(addon)!;
+    try {
+      const w = tf.tensor2d(ws, [rows, cols]);
+      const g = tf.grad((t: tf.Tensor) => tf.softmax(t).mul(w).sum())(tf.tensor2d(xs, [rows, cols]));
+      const got = g.dataSync();
+      numeric.forEach((n, i) => expect(Math.abs(got[i] - n)).toBeLessThan(1e-6));
+    } finally {
+      reg.unregister();
+    }
+  });
+
   it('falls back to the original kernel for int32 and unsupported layouts', () => {
     const reg = registerNativeKernels(addon)!;
     try {

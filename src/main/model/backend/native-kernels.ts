@@ -4,16 +4,17 @@
  * Why: GEMM alone is not enough (reference/fast-cpu-kernels.md): the cpu backend's broadcasting
  * element-wise ops, reductions and softmax dominate once GEMM is fast, so all of those are native too.
  * Every kernel checks that it handles the case (float32, supported layout) and otherwise calls the
- * original tfjs kernel it replaced, so behaviour never changes, only speed. Gradients need no work:
- * tfjs's registered gradients are built from ops that dispatch to these kernels.
+ * original tfjs kernel it replaced, so behaviour never changes, only speed. Gradients mostly need no
+ * work: tfjs's registered gradients are built from ops that dispatch to these kernels. The one exception
+ * is softmax, whose four-op gradient is replaced by one fused kernel (see `softmaxGradConfig`).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, slice_util, util } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The functions the addon exports (see native/src/kernels.c for the argument contracts). */
 export interface NativeKernelAddon {
@@ -28,8 +29,14 @@ export interface NativeKernelAddon {
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array): void;
-  adamwUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number,
-    beta2: number, eps: number, weightDecay: number, step: number): void;
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shape: Int32Array, aStrides: Int32Array,
+    bStrides: Int32Array): void;
+  stridedCopy(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, size: Int32Array, srcStrides: Int32Array,
+    dstStrides: Int32Array, srcOffset: number, dstOffset: number): void;
+  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void;
+  adamwStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null,
+    pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, vMaxOut: Float32Array | null, decay: number,
+    beta1: number, beta2: number, bc2Sqrt: number, eps: number, stepSize: number): void;
   setThreads(n: number): void;
 }
 
@@ -89,6 +96,17 @@ function allFloat32(backend: CpuBackendLike, ...ts: TensorInfo[]): boolean {
   return ts.every((t) => t.dtype === 'float32' && backend.data.get(t.dataId).values instanceof Float32Array);
 }
 
+/** The backing array when it holds 4-byte elements (float32 or int32), the layout `stridedCopy` moves. */
+function fourByteValues(backend: CpuBackendLike, t: TensorInfo): Float32Array | Int32Array | null {
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array || v instanceof Int32Array ? v : null;
+}
+
+/** A zeroed array of the same element type as `like`. */
+function allocLike(like: Float32Array | Int32Array, n: number): Float32Array | Int32Array {
+  return like instanceof Float32Array ? new Float32Array(n) : new Int32Array(n);
+}
+
 /** Per-output-axis strides of `shape` broadcast to `outShape` (0 along broadcast axes). */
 function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
   const strides = new Int32Array(outShape.length);
@@ -112,7 +130,7 @@ const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 // ---------------------------------------------------------------- kernels ---
 
-type NativeImpl = (args: KernelArgs, addon: NativeKernelAddon) => TensorInfo | null;
+type NativeImpl = (args: KernelArgs, addon: NativeKernelAddon) => TensorInfo | TensorInfo[] | null;
 
 const BINARY_OPS: Record<string, number> = {
   Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6,
@@ -131,7 +149,25 @@ function binaryKernel(op: number): NativeImpl {
   };
 }
 
-const UNARY_OPS: Record<string, number> = { Relu: 0, Step: 1, Exp: 2, Neg: 3, Square: 4, Sqrt: 5, Rsqrt: 6 };
+const COMPARE_OPS: Record<string, number> = { Equal: 0, NotEqual: 1, Greater: 2, GreaterEqual: 3, Less: 4, LessEqual: 5 };
+
+function compareKernel(op: number): NativeImpl {
+  return ({ inputs, backend }, addon) => {
+    const { a, b } = inputs;
+    if (!allFloat32(backend, a, b)) return null;
+    const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    if (outShape.length > 16) return null;
+    const out = new Uint8Array(prod(outShape));
+    addon.compare(op, valuesOf(backend, a), valuesOf(backend, b), out, Int32Array.from(outShape),
+      broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape));
+    return backend.makeTensorInfo(outShape, 'bool', out as unknown as Int32Array);
+  };
+}
+
+const UNARY_OPS: Record<string, number> = {
+  Relu: 0, Step: 1, Exp: 2, Neg: 3, Square: 4, Sqrt: 5, Rsqrt: 6, Sigmoid: 7, Erf: 8, Sin: 9, Cos: 10, Abs: 11, Tanh: 12,
+  Log: 13, Floor: 14, Reciprocal: 15,
+};
 
 function unaryKernel(op: number): NativeImpl {
   return ({ inputs, backend, attrs }, addon) => {
@@ -185,6 +221,79 @@ const transposeKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const out = values instanceof Float32Array ? new Float32Array(values.length) : new Int32Array(values.length);
   addon.transpose(values, out, Int32Array.from(x.shape), Int32Array.from(perm));
   return backend.makeTensorInfo(outShape, x.dtype, out);
+};
+
+/** Slice: the original kernel already returns a zero-copy view for contiguous slices; the rest are copied here. */
+const sliceKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs;
+  const values = fourByteValues(backend, x);
+  if (!values || x.shape.length > 16) return null;
+  const { begin, size } = attrs as { begin: number | number[]; size: number | number[] };
+  const [$begin, $size] = slice_util.parseSliceParams(x as Tensor, begin, size);
+  slice_util.assertParamsValid(x as Tensor, $begin, $size);
+  if (slice_util.isSliceContinous(x.shape, $begin, $size)) return null;
+  return copySlice(backend, addon, x, values, $begin, $size);
+};
+
+function copySlice(backend: CpuBackendLike, addon: NativeKernelAddon, x: TensorInfo, values: Float32Array | Int32Array,
+  begin: number[], size: number[]): TensorInfo {
+  const strides = util.computeStrides(x.shape);
+  const offset = begin.reduce((s, b, i) => s + b * (i < strides.length ? strides[i] : 1), 0);
+  const out = allocLike(values, prod(size));
+  addon.stridedCopy(values, out, Int32Array.from(size), Int32Array.from([...strides, 1]),
+    Int32Array.from([...util.computeStrides(size), 1]), offset, 0);
+  return backend.makeTensorInfo(size, x.dtype, out);
+}
+
+/** SplitV: every piece is a slice along one axis (the original calls its own slice, so it must be replaced too). */
+const splitVKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs;
+  const values = fourByteValues(backend, x);
+  if (!values || x.shape.length > 16) return null;
+  const { numOrSizeSplits, axis } = attrs as { numOrSizeSplits: number | number[]; axis: number };
+  const $axis = util.parseAxisParam(axis, x.shape)[0];
+  const sizes = backend_util.prepareSplitSize(x as Tensor, numOrSizeSplits, $axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[$axis] = s;
+    const piece = copySlice(backend, addon, x, values, [...begin], size);
+    begin[$axis] += s;
+    return piece;
+  });
+};
+
+const padV2Kernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs;
+  const values = fourByteValues(backend, x);
+  if (!values || x.shape.length > 16 || x.shape.length === 0) return null;
+  const { paddings, constantValue } = attrs as { paddings: [number, number][]; constantValue: number };
+  const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
+  const out = allocLike(values, prod(outShape));
+  if (constantValue !== 0) out.fill(constantValue);
+  const outStrides = [...util.computeStrides(outShape), 1];
+  const offset = paddings.reduce((s, p, i) => s + p[0] * outStrides[i], 0);
+  addon.stridedCopy(values, out, Int32Array.from(x.shape), Int32Array.from([...util.computeStrides(x.shape), 1]),
+    Int32Array.from(outStrides), 0, offset);
+  return backend.makeTensorInfo(outShape, x.dtype, out);
+};
+
+/** Reverse: a copy that walks the reversed axes of the source backwards (negative strides). */
+const reverseKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const { x } = inputs;
+  const values = fourByteValues(backend, x);
+  if (!values || x.shape.length > 16 || x.shape.length === 0) return null;
+  const dims = util.parseAxisParam((attrs as { dims: number | number[] }).dims, x.shape);
+  const strides = [...util.computeStrides(x.shape), 1];
+  let offset = 0;
+  const srcStrides = strides.map((s, i) => {
+    if (!dims.includes(i)) return s;
+    offset += (x.shape[i] - 1) * s;
+    return -s;
+  });
+  const out = allocLike(values, values.length);
+  addon.stridedCopy(values, out, Int32Array.from(x.shape), Int32Array.from(srcStrides), Int32Array.from(strides), offset, 0);
+  return backend.makeTensorInfo(x.shape, x.dtype, out);
 };
 
 const batchMatMulKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
@@ -256,21 +365,81 @@ const conv2dBackpropFilterKernel: NativeImpl = ({ inputs, backend, attrs }, addo
   return backend.makeTensorInfo(filterShape, 'float32', dw);
 };
 
+/**
+ * Cast bool/int32 → float32. The original returns the input's Uint8Array/Int32Array unchanged under a
+ * float32 dtype (no encoding loss), which then sends every later op to the slow generic JS path
+ * (e.g. the max-pool gradient's mask); a real Float32Array keeps them native.
+ */
+const castKernel: NativeImpl = ({ inputs, backend, attrs }) => {
+  const { x } = inputs;
+  const values = backend.data.get(x.dataId).values;
+  if ((attrs as { dtype: string }).dtype !== 'float32' || !(values instanceof Uint8Array || values instanceof Int32Array)) return null;
+  if (x.dtype !== 'bool' && x.dtype !== 'int32') return null;
+  return backend.makeTensorInfo(x.shape, 'float32', new Float32Array(values));
+};
+
 const NATIVE_IMPLS: Record<string, NativeImpl> = {
+  Cast: castKernel,
   BatchMatMul: batchMatMulKernel,
   Conv2D: conv2dKernel,
   Conv2DBackpropInput: conv2dBackpropInputKernel,
   Conv2DBackpropFilter: conv2dBackpropFilterKernel,
   Transpose: transposeKernel,
+  Slice: sliceKernel,
+  SplitV: splitVKernel,
+  PadV2: padV2Kernel,
+  Reverse: reverseKernel,
   Softmax: softmaxKernel,
   Sum: reduceKernel(0, 'axis'),
   Mean: reduceKernel(1, 'axis'),
   Max: reduceKernel(2, 'reductionIndices'),
   ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binaryKernel(op)])),
   ...Object.fromEntries(Object.entries(UNARY_OPS).map(([name, op]) => [name, unaryKernel(op)])),
+  ...Object.fromEntries(Object.entries(COMPARE_OPS).map(([name, op]) => [name, compareKernel(op)])),
 };
 
+// ------------------------------------------------------- fused gradients ---
+
+/** Name of the extra cpu kernel computing softmax's gradient in one pass. */
+const SOFTMAX_GRAD_KERNEL = 'DesaSoftmaxGrad';
+
+function softmaxGradKernel(addon: NativeKernelAddon): KernelConfig {
+  return {
+    kernelName: SOFTMAX_GRAD_KERNEL,
+    backendName: 'cpu',
+    kernelFunc: (({ inputs, backend }: KernelArgs) => {
+      const { y, dy } = inputs;
+      const cols = y.shape[y.shape.length - 1];
+      const dx = new Float32Array(prod(y.shape));
+      addon.softmaxGrad(valuesOf(backend, y), valuesOf(backend, dy), dx, dx.length / Math.max(cols, 1), cols);
+      return backend.makeTensorInfo(y.shape, 'float32', dx);
+    }) as unknown as KernelFunc,
+  };
+}
+
+/**
+ * Softmax's gradient dx = dy·y − y·Σ(dy·y) as one kernel instead of four ops (two of them broadcasting),
+ * on the cpu backend for float32 softmax over the last axis; the original gradient everywhere else.
+ */
+function softmaxGradConfig(original: GradConfig): GradConfig {
+  return {
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [y] = saved;
+      const dim = Number((attrs as { dim?: number }).dim ?? -1);
+      const d = Array.isArray(dy) ? dy[0] : dy;
+      const lastAxis = dim === -1 || dim === y.rank - 1;
+      if (tf.getBackend() !== 'cpu' || !lastAxis || y.rank === 0 || d.dtype !== 'float32' || y.dtype !== 'float32') {
+        return original.gradFunc(dy, saved, attrs);
+      }
+      return { logits: () => tf.engine().runKernel(SOFTMAX_GRAD_KERNEL, { y, dy: d }, {}) as Tensor };
+    },
+  };
+}
+
 export interface NativeKernelRegistration {
+  /** The addon the kernels call. */
+  addon: NativeKernelAddon;
   /** Kernel names now served natively (with fallback to the saved originals). */
   kernels: string[];
   /** Restores the original tfjs kernels (used by tests comparing native against plain). */
@@ -287,6 +456,11 @@ export function registerNativeKernels(addon: NativeKernelAddon | null = loadNati
   if (!addon) return null;
   if (active) return active;
   const originals = new Map<string, KernelConfig>();
+  const originalSoftmaxGrad = tf.getGradient('Softmax');
+  if (originalSoftmaxGrad && !tf.getKernel(SOFTMAX_GRAD_KERNEL, 'cpu')) {
+    tf.registerKernel(softmaxGradKernel(addon));
+    tf.registerGradient(softmaxGradConfig(originalSoftmaxGrad));
+  }
   for (const [name, impl] of Object.entries(NATIVE_IMPLS)) {
     const original = tf.getKernel(name, 'cpu');
     if (!original) continue;
@@ -296,14 +470,28 @@ export function registerNativeKernels(addon: NativeKernelAddon | null = loadNati
     tf.registerKernel({ ...original, kernelFunc });
   }
   active = {
-    kernels: [...originals.keys()],
+    addon,
+    kernels: [...originals.keys(), ...(originalSoftmaxGrad ? [SOFTMAX_GRAD_KERNEL] : [])],
     unregister() {
       for (const [name, original] of originals) {
         tf.unregisterKernel(name, 'cpu');
         tf.registerKernel(original);
       }
+      if (originalSoftmaxGrad) {
+        tf.unregisterGradient('Softmax');
+        tf.registerGradient(originalSoftmaxGrad);
+        tf.unregisterKernel(SOFTMAX_GRAD_KERNEL, 'cpu');
+      }
       active = null;
     },
   };
   return active;
+}
+
+/**
+ * The addon when native kernels are registered and tfjs runs on the cpu backend, else null: fused
+ * operations outside the kernel registry (the AdamW step) use it only then, so plain tfjs stays plain.
+ */
+export function activeNativeAddon(): NativeKernelAddon | null {
+  return active && tf.getBackend() === 'cpu' ? active.addon : null;
 }

@@ -3,9 +3,14 @@
  *   θ ← θ·(1 − lr·λ);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
  *   θ ← θ − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
  * with the optional AMSGrad variant (running max of v). tfjs ships no AdamW.
+ *
+ * Speed: op by op this is ~10 small kernels per variable. When the native cpu kernels are active
+ * (src/main/model/backend/native-kernels.ts) each variable is updated by one fused native call
+ * instead, with the same float32 operations in the same order, so both paths give the same numbers.
  */
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
+import { activeNativeAddon, type NativeKernelAddon } from '../backend/native-kernels';
 
 export interface AdamWOptions {
   lr?: number;
@@ -60,10 +65,12 @@ export class AdamW {
     const bc1 = 1 - Math.pow(this.beta1, t);
     const bc2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, t));
     const stepSize = this.lr / bc1;
+    const addon = activeNativeAddon();
     for (const p of this.variables) {
       const g = grads[p.name];
       if (!g) continue;
       const slot = this.slotFor(p);
+      if (addon && this.fusedStep(addon, p, g, slot, bc2Sqrt, stepSize)) continue;
       tf.tidy(() => {
         if (this.weightDecay !== 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
         slot.m.assign(tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1)));
@@ -77,6 +84,34 @@ export class AdamW {
         p.assign(tf.sub(p, tf.mul(tf.div(slot.m, denom), stepSize)));
       });
     }
+  }
+
+  /**
+   * One native call computing the new parameter and moments into fresh arrays, which then replace the
+   * old tensors. Never in place: a variable's buffer may be shared (views, exported state). False when
+   * a tensor is not float32 on the cpu backend; the caller then runs the op-by-op update.
+   */
+  private fusedStep(addon: NativeKernelAddon, p: Variable, g: Tensor, slot: Slot, bc2Sqrt: number, stepSize: number): boolean {
+    const backend = tf.backend() as unknown as { data: { get(id: unknown): { values: unknown } } };
+    const values = (t: Tensor) => {
+      const v = backend.data.get(t.dataId)?.values;
+      return v instanceof Float32Array && v.length === p.size ? v : null;
+    };
+    const [pv, gv, mv, vv] = [values(p), values(g), values(slot.m), values(slot.v)];
+    const vMax = slot.vMax ? values(slot.vMax) : null;
+    if (!pv || !gv || !mv || !vv || (slot.vMax && !vMax)) return false;
+    const n = p.size;
+    const [pOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const vMaxOut = vMax ? new Float32Array(n) : null;
+    addon.adamwStep(pv, gv, mv, vv, vMax, pOut, mOut, vOut, vMaxOut, 1 - this.lr * this.weightDecay, this.beta1,
+      this.beta2, bc2Sqrt, this.eps, stepSize);
+    tf.tidy(() => {
+      p.assign(tf.tensor(pOut, p.shape, 'float32'));
+      slot.m.assign(tf.tensor(mOut, p.shape, 'float32'));
+      slot.v.assign(tf.tensor(vOut, p.shape, 'float32'));
+      if (slot.vMax && vMaxOut) slot.vMax.assign(tf.tensor(vMaxOut, p.shape, 'float32'));
+    });
+    return true;
   }
 
   private slotFor(p: Variable): Slot {

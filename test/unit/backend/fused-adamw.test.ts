@@ -1,0 +1,104 @@
+/**
+ * The fused native AdamW step (one call per variable) must give what the op-by-op update gives, and
+ * both must match torch.optim.AdamW; it must never change tensors or exported state in place.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { tf } from '../../../src/main/model/tf';
+import type { Tensor } from '../../../src/main/model/tf';
+import { AdamW } from '../../../src/main/model/optim/adamw';
+import { activeNativeAddon, loadNativeKernelAddon, registerNativeKernels } from '../../../src/main/model/backend/native-kernels';
+
+await tf.setBackend('cpu');
+const addon = loadNativeKernelAddon();
+
+// torch.optim.AdamW(lr=0.05, betas=(0.9, 0.99), eps=1e-6, weight_decay=0.1[, amsgrad=True]), float64, five steps of
+// loss = Σ p² + Σ sin(t·(i+1))·p from p = [0.5, −1.25, 2, 0, −0.3] (the script is in test/unit/model/adamw.test.ts).
+const TORCH_ADAMW = [0.27612141822232794, -0.9803519564611575, 1.7044887130409938, 0.03409412520104198, -0.12584562053015486];
+const TORCH_ADAMW_AMSGRAD = [0.2763421494753723, -0.9803519564611575, 1.7044887130409938, 0.03409412520104198, -0.12584562053015486];
+
+function withNative<T>(on: boolean, f: () => T): T {
+  const reg = on ? registerNativeKernels(addon) : null;
+  try {
+    return f();
+  } finally {
+    reg?.unregister();
+  }
+}
+
+/** Trains a small two-variable problem; returns the parameters and the moments after `steps` steps. */
+function train(native: boolean, amsgrad: boolean, steps: number) {
+  return withNative(native, () => {
+    expect(activeNativeAddon() !== null).toBe(native);
+    const w = tf.variable(tf.randomNormal([6, 4], 0, 1, 'float32', 21));
+    const b = tf.variable(tf.randomNormal([4], 0, 1, 'float32', 22));
+    const x = tf.randomNormal([9, 6], 0, 1, 'float32', 23);
+    const opt = new AdamW([w, b], { lr: 0.03, betas: [0.8, 0.95], eps: 1e-7, weightDecay: 0.05, amsgrad });
+    for (let t = 0; t < steps; t++) {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sin(tf.add(tf.matMul(x, w), b)))) as tf.Scalar, [w, b]);
+      opt.step(grads as Record<string, Tensor>);
+      Object.values(grads).forEach((g) => g.dispose());
+    }
+    const out = { w: w.dataSync().slice(), b: b.dataSync().slice(), state: opt.exportState() };
+    opt.dispose();
+    [w, b, x].forEach((t) => t.dispose());
+    return out;
+  });
+}
+
+describe('fused native AdamW', () => {
+  for (const amsgrad of [false, true]) {
+    it(`matches torch.optim.AdamW${amsgrad ? ' (AMSGrad)' : ''} with the native kernels active`, () => {
+      const got = withNative(true, () => {
+        const p = tf.variable(tf.tensor1d([0.5, -1.25, 2.0, 0.0, -0.3]));
+        const opt = new AdamW([p], { lr: 0.05, betas: [0.9, 0.99], eps: 1e-6, weightDecay: 0.1, amsgrad });
+        for (let t = 1; t <= 5; t++) {
+          const tilt = tf.tensor1d([1, 2, 3, 4, 5].map((i) => Math.sin(t * i)));
+          const { grads } = tf.variableGrads(() => tf.add(tf.sum(tf.square(p)), tf.sum(tf.mul(tilt, p))) as tf.Scalar, [p]);
+          opt.step(grads as Record<string, Tensor>);
+          tilt.dispose();
+        }
+        const out = p.dataSync().slice();
+        opt.dispose();
+        p.dispose();
+        return out;
+      });
+      (amsgrad ? TORCH_ADAMW_AMSGRAD : TORCH_ADAMW).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    });
+
+    it(`gives the op-by-op update's parameters and moments${amsgrad ? ' (AMSGrad)' : ''}`, () => {
+      const plain = train(false, amsgrad, 6), native = train(true, amsgrad, 6);
+      const close = (a: Float32Array, b: Float32Array) => a.forEach((v, i) => expect(Math.abs(b[i] - v)).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v))));
+      close(plain.w, native.w);
+      close(plain.b, native.b);
+      plain.state.slots.forEach((s, i) => {
+        close(s!.m, native.state.slots[i]!.m);
+        close(s!.v, native.state.slots[i]!.v);
+        if (amsgrad) close(s!.vMax!, native.state.slots[i]!.vMax!);
+      });
+    });
+  }
+
+  it('writes fresh tensors: a view of the old parameter and exported state keep their values', () => {
+    withNative(true, () => {
+      const p = tf.variable(tf.tensor1d([1, 2, 3]));
+      const alias = tf.reshape(p, [3, 1]); // shares p's buffer on the cpu backend
+      const opt = new AdamW([p], { lr: 0.1 });
+      const step = () => {
+        const { grads } = tf.variableGrads(() => tf.sum(tf.square(p)) as tf.Scalar, [p]);
+        opt.step(grads as Record<string, Tensor>);
+      };
+      step();
+      const saved = opt.exportState();
+      const m0 = saved.slots[0]!.m.slice();
+      step();
+      expect(Array.from(alias.dataSync())).toEqual([1, 2, 3]);
+      expect(Array.from(saved.slots[0]!.m)).toEqual(Array.from(m0));
+      expect(p.dataSync()[0]).not.toBe(1);
+      opt.dispose();
+      p.dispose();
+      alias.dispose();
+    });
+  });
+});
+
+afterAll(() => tf.disposeVariables());
