@@ -40,7 +40,8 @@ export function keplerHdus(star: StarTruth, lc: QuarterLightCurve, kicParams: Ki
   const primary: WriteCard[] = [
     { keyword: 'NEXTEND', value: 2, comment: 'number of standard extensions' },
     { keyword: 'EXTVER', value: 1, comment: 'extension version number (not format version)' },
-    { keyword: 'ORIGIN', value: 'DESA Studio synthetic survey', comment: 'institution responsible for creating this file' },
+    { keyword: 'ORIGIN', value: 'DESA Studio synthetic survey', comment: 'simulated: not Kepler data' },
+    { keyword: 'SYNTHETI', value: true, comment: 'synthetic light curve; truth in truth.csv' },
     { keyword: 'DATE', value: '2015-09-01', comment: 'file creation date.' },
     { keyword: 'CREATOR', value: 'desa synth', comment: 'pipeline job and program used to produce this file' },
     { keyword: 'FILEVER', value: '6.1', comment: 'file format version' },

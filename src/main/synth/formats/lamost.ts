@@ -52,7 +52,8 @@ export function lamostHdus(star: StarTruth, epoch: SpectrumEpoch, spec: Syntheti
     });
   }
   cards.push(
-    { keyword: 'ORIGIN', value: 'NAOC-LAMOST', comment: 'Organization responsible for creating this file' },
+    { keyword: 'ORIGIN', value: 'DESA Studio synthetic survey', comment: 'simulated: not LAMOST data' },
+    { keyword: 'SYNTHETI', value: true, comment: 'synthetic spectrum; truth in truth.csv' },
     { keyword: 'TELESCOP', value: 'LAMOST', comment: 'GuoShouJing Telescope' },
     { keyword: 'LONGITUD', value: 117.58, comment: '[deg] Longitude of site' },
     { keyword: 'LATITUDE', value: 40.39, comment: '[deg] Latitude of site' },
