@@ -72,7 +72,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   log(`1/5 generating a ${o.stars}-star demo survey (seed ${o.seed}) in ${surveyDir}`);
   await generateSurvey({ stars: o.stars, seed: o.seed, outDir: surveyDir, quarters: o.quarters, signal: o.signal, onProgress: o.onProgress });
   log(`2/5 ingesting into the project ${projectDir}`);
-  const ing = await ingest([surveyDir], projectDir, { signal: o.signal, onProgress: o.onProgress });
+  // The survey's catalogues/ folder holds FITS tables, which are imported below, not ingested as survey files.
+  const ing = await ingest([path.join(surveyDir, 'LAMOST'), path.join(surveyDir, 'Kepler')], projectDir, { signal: o.signal, onProgress: o.onProgress });
   const t = ing.totals;
   log(`    ${t.stars} stars, ${t.spectra} spectra, ${t.lightCurves} light-curve files of ${t.lightCurveStars} stars, ${t.matchedStars} stars with both, ${ing.skipped.length} files skipped`);
 
