@@ -1,0 +1,38 @@
+/**
+ * Issue 5's target: the whole `small` pipeline (both pretrainings, alignment, two fine-tunes) on a
+ * 5,000-star demo survey within an hour on two cores. Runs `runDemo` and records the wall time of
+ * each phase. Knobs: BENCH_STARS (5000), BENCH_SIZE (small), BENCH_EPOCHS (1 pass over the stars per
+ * stage), BENCH_OUT (a temp folder). Writes bench/results/pipeline.json. Long: run it alone.
+ */
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runDemo } from '../src/main/pipeline/demo';
+import { selectBackend, describeBackend } from '../src/main/model/backend/select';
+import type { ModelSize } from '../src/main/model/configs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function run() {
+  const stars = Number(process.env.BENCH_STARS ?? 5000);
+  const size = (process.env.BENCH_SIZE ?? 'small') as ModelSize;
+  const batchSize = 16;
+  const steps = Math.ceil((Number(process.env.BENCH_EPOCHS ?? 1) * stars) / batchSize);
+  const outDir = process.env.BENCH_OUT ?? mkdtempSync(path.join(os.tmpdir(), 'desa-pipeline-bench-'));
+  const backend = describeBackend(await selectBackend());
+  const t0 = performance.now();
+  const phases: { line: string; at: number }[] = [];
+  const summary = await runDemo({
+    outDir, stars, seed: 42, size, quarters: 1, batchSize,
+    steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
+    log: (line) => { phases.push({ line, at: (performance.now() - t0) / 1000 }); console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`); },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const result = { stars, size, batchSize, stepsPerStage: steps, backend, seconds, withinOneHour: seconds <= 3600, phases, stages: summary.stages, date: new Date().toISOString() };
+  mkdirSync(path.join(here, 'results'), { recursive: true });
+  writeFileSync(path.join(here, 'results', 'pipeline.json'), JSON.stringify(result, null, 2));
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run(), null, 2));
