@@ -25,6 +25,7 @@ import { toContractError } from './errors';
 import { fitsInfo } from './fits-service';
 import { importCheckpoint, preprocessFile } from './model-service';
 import { optionalInteger, paramsObject, requireFile, requireFiles, requireString, requireStringArray } from './params';
+import { MapService } from './map-service';
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
@@ -53,6 +54,7 @@ export interface ServiceHost {
 export class DesaServices implements ServiceHost {
   readonly jobs = new JobRegistry();
   readonly project = new ProjectSession(this.jobs);
+  readonly map = new MapService(this.project, this.jobs);
   private readonly listeners = new Set<Listener>();
   private readonly results = new Map<string, unknown>();
   private readonly handlers: Handlers;
@@ -83,6 +85,13 @@ export class DesaServices implements ServiceHost {
       'jobs.list': async () => this.jobs.list(),
       'jobs.result': async (p) => this.jobResult(requireString('jobs.result', p, 'jobId')),
       'jobs.cancel': async (p) => ({ cancelled: this.jobs.cancel(requireString('jobs.cancel', p, 'jobId')) }),
+      'map.layout': async (p) => this.track(this.map.startLayout(requireString('map.layout', p, 'embedding'), p)),
+      'map.columns': async () => this.map.columns(),
+      'map.column': async (p) => jsonify(await this.map.column(requireString('map.column', p, 'embedding'), requireString('map.column', p, 'column'))),
+      'star.detail': async (p) => jsonify(await this.map.starDetail(requireString('star.detail', p, 'starId'), p.embedding, optionalInteger('star.detail', p, 'k', 1))),
+      'map.similar': async (p) => ({ neighbours: await this.map.similar(requireString('map.similar', p, 'embedding'), { starId: p.starId, rows: p.rows }, optionalInteger('map.similar', p, 'k', 1)) }),
+      'map.classify': async (p) => this.map.classify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2),
+      'export.selection': async (p) => this.map.exportSelection({ ...p, embedding: requireString('export.selection', p, 'embedding'), path: requireString('export.selection', p, 'path') }),
     } as Handlers;
   }
 
