@@ -1,4 +1,5 @@
 /** Electron main-process entry (package.json "main" → out/main/index.js). */
+import './platform/tfjs-resolve-hook';
 import { startElectronApp } from './electron/app';
 
 startElectronApp().catch((err: unknown) => {

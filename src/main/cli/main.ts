@@ -6,6 +6,7 @@
  * Errors print one line naming the file and the problem and exit non-zero; `--debug` adds the
  * stack trace. Ctrl-C cancels a running job cleanly (what was committed stays) and exits 130.
  */
+import '../platform/tfjs-resolve-hook';
 import { parseArgs } from 'node:util';
 import { ContractError } from '../../shared/contract';
 import { CancelledError } from '../../shared/jobs';

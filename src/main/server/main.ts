@@ -2,6 +2,7 @@
  * Entry of the standalone headless server (out/main/server/main.js), started by `npm start` when
  * the Electron binary is missing. Arguments: [--project DIR] [--port N].
  */
+import '../platform/tfjs-resolve-hook';
 import { parseArgs } from 'node:util';
 import { runServer } from './run';
 
