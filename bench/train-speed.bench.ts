@@ -1,50 +1,122 @@
 /**
- * Training and inference throughput of tfjs on this machine's best backend (native cpu kernels when
- * built) against a PyTorch CPU twin of the same topology, timed in the same run.
+ * Training and embedding throughput of tfjs on this machine's best CPU backend (native kernels when built)
+ * against PyTorch CPU twins of the same topology, timed in the same run, one model after the other:
+ * - `desa-tiny`, `desa-small`: DESA Studio's spectra encoder (bench/models/desa-spectra.ts) and its twin
+ *   bench/torch/desa_spectra.py; parameter counts are compared and must match;
+ * - `reference`: the stack-feasibility conv + transformer model (bench/models/reference-model.ts).
+ * Each model runs `BENCH_ROUNDS` interleaved rounds (tfjs, then PyTorch), so a change in machine load hits
+ * both. Throughput is reported per wall-clock second and per CPU second of the process (user + system),
+ * which is far less sensitive to other processes on a shared machine. Both sides use one BLAS thread.
  * Writes bench/results/train-speed.json. Run alone: `npm run bench train-speed`.
+ * Env: BENCH_MODELS (comma list), BENCH_STEPS, BENCH_EMBED_STEPS, BENCH_ROUNDS, BENCH_BATCH, BENCH_BACKENDS.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../src/main/model/tf';
 import { selectBackend, describeBackend, type BackendChoice } from '../src/main/model/backend/select';
 import { buildReferenceModel } from './models/reference-model';
+import { buildDesaSpectraBench } from './models/desa-spectra';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BATCH = 32, STEPS = Number(process.env.BENCH_STEPS ?? 6), LENGTH = 4096;
+const BATCH = Number(process.env.BENCH_BATCH ?? 32);
+const STEPS = Number(process.env.BENCH_STEPS ?? 4);
+const EMBED_STEPS = Number(process.env.BENCH_EMBED_STEPS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const REFERENCE_LENGTH = 4096;
 
-async function timeTfjs(backend: BackendChoice) {
-  const report = await selectBackend([backend]);
-  const model = buildReferenceModel(LENGTH);
-  const x = tf.randomNormal([BATCH, LENGTH, 1], 0, 1, 'float32', 7);
-  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 8), 10);
-  const losses = [model.trainStep(x, y)]; // warm-up
-  let t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) losses.push(model.trainStep(x, y));
-  const train = (BATCH * STEPS) / ((performance.now() - t0) / 1000);
-  tf.tidy(() => model.forward(x)).dispose();
-  t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) tf.tidy(() => model.forward(x)).dataSync();
-  const infer = (BATCH * STEPS) / ((performance.now() - t0) / 1000);
-  model.dispose();
-  x.dispose();
-  y.dispose();
-  return { backend: describeBackend(report), params: model.params, trainSamplesPerSec: train, inferSamplesPerSec: infer, losses };
+interface Throughput { perSec: number; perCpuSec: number }
+
+/** Runs `fn` `steps` times; items/s by wall clock and by this process's CPU time. */
+function timed(fn: () => void, steps: number, itemsPerStep: number): Throughput {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) fn();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  return { perSec: (itemsPerStep * steps) / wall, perCpuSec: (itemsPerStep * steps) / ((cpu.user + cpu.system) / 1e6) };
 }
 
-function timeTorch() {
-  const out = execFileSync('/usr/bin/python3', [path.join(here, 'torch', 'reference_model.py'), String(BATCH), String(STEPS), String(LENGTH), '1'], { encoding: 'utf8' });
+function python(script: string, args: string[]) {
+  const out = execFileSync('/usr/bin/python3', [path.join(here, 'torch', script), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+/** One round of one model: tfjs train + embed, then the PyTorch twin. */
+function desaRound(size: 'tiny' | 'small') {
+  const m = buildDesaSpectraBench(size, BATCH);
+  const losses = [m.trainStep()]; // warm-up (allocations, kernel registration paths)
+  const train = timed(() => { losses.push(m.trainStep()); }, STEPS, BATCH);
+  m.embed();
+  const embed = timed(m.embed, EMBED_STEPS, BATCH);
+  m.dispose();
+  const t = python('desa_spectra.py', [JSON.stringify(m.config), String(BATCH), String(STEPS), String(EMBED_STEPS), '1']);
+  if (t.params !== m.params) throw new Error(`desa-${size}: tfjs has ${m.params} parameters, the PyTorch twin ${t.params}`);
+  return {
+    params: m.params,
+    tfjs: { trainSamplesPerSec: train.perSec, trainSamplesPerCpuSec: train.perCpuSec, embedStarsPerSec: embed.perSec, embedStarsPerCpuSec: embed.perCpuSec, losses },
+    torch: t,
+  };
+}
+
+function referenceRound() {
+  const model = buildReferenceModel(REFERENCE_LENGTH);
+  const x = tf.randomNormal([BATCH, REFERENCE_LENGTH, 1], 0, 1, 'float32', 7);
+  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 8), 10);
+  const losses = [model.trainStep(x, y)];
+  const train = timed(() => { losses.push(model.trainStep(x, y)); }, STEPS, BATCH);
+  tf.tidy(() => model.forward(x)).dispose();
+  const embed = timed(() => { tf.tidy(() => model.forward(x)).dataSync(); }, EMBED_STEPS, BATCH);
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  const t = python('reference_model.py', [String(BATCH), String(STEPS), String(REFERENCE_LENGTH), '1']);
+  if (t.params !== model.params) throw new Error(`reference: tfjs has ${model.params} parameters, the PyTorch twin ${t.params}`);
+  return {
+    params: model.params,
+    tfjs: { trainSamplesPerSec: train.perSec, trainSamplesPerCpuSec: train.perCpuSec, embedStarsPerSec: embed.perSec, embedStarsPerCpuSec: embed.perCpuSec, losses },
+    torch: t,
+  };
+}
+
+const MODELS: Record<string, () => ReturnType<typeof desaRound>> = {
+  'desa-tiny': () => desaRound('tiny'),
+  'desa-small': () => desaRound('small'),
+  reference: referenceRound,
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 export async function run() {
-  const backends = (process.env.BENCH_BACKENDS ?? 'cpu-native').split(',') as BackendChoice[];
-  const tfjs: Record<string, unknown> = {};
-  for (const b of backends) tfjs[b] = await timeTfjs(b);
-  let torch: unknown;
-  try { torch = timeTorch(); } catch (e) { torch = { error: `PyTorch twin failed (apt-get install python3-torch): ${(e as Error).message}` }; }
-  const result = { model: 'stack-feasibility reference (conv x4 + 2 transformer blocks)', batch: BATCH, steps: STEPS, length: LENGTH, tfjs, torch, date: new Date().toISOString() };
+  const backend = (process.env.BENCH_BACKENDS ?? 'cpu-native') as BackendChoice;
+  const report = await selectBackend([backend]);
+  const names = (process.env.BENCH_MODELS ?? 'desa-tiny,desa-small,reference').split(',');
+  const models: Record<string, unknown> = {};
+  for (const name of names) {
+    if (!MODELS[name]) throw new Error(`train-speed: unknown model '${name}' (known: ${Object.keys(MODELS).join(', ')})`);
+    const rounds: (ReturnType<typeof desaRound> & { load: number })[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.push({ load: os.loadavg()[0], ...MODELS[name]() });
+      console.log(`train-speed: ${name} round ${r + 1}: ${JSON.stringify(rounds.at(-1))}`);
+    }
+    const ratio = (key: 'trainSamplesPerSec' | 'trainSamplesPerCpuSec' | 'embedStarsPerSec' | 'embedStarsPerCpuSec') =>
+      median(rounds.map((r) => (r.tfjs[key] as number) / (r.torch[key] as number)));
+    models[name] = {
+      params: rounds[0].params,
+      rounds,
+      tfjsOverTorch: {
+        train: ratio('trainSamplesPerSec'), trainPerCpuSec: ratio('trainSamplesPerCpuSec'),
+        embed: ratio('embedStarsPerSec'), embedPerCpuSec: ratio('embedStarsPerCpuSec'),
+      },
+    };
+  }
+  const result = {
+    backend: describeBackend(report), batch: BATCH, trainSteps: STEPS, embedSteps: EMBED_STEPS, rounds: ROUNDS,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    models, date: new Date().toISOString(),
+  };
   mkdirSync(path.join(here, 'results'), { recursive: true });
   writeFileSync(path.join(here, 'results', 'train-speed.json'), JSON.stringify(result, null, 2));
   return result;

@@ -14,7 +14,7 @@ function param(shape: number[], fanIn: number, seed: number): Variable {
 
 interface Linear { w: Variable; b: Variable }
 const linear = (inDim: number, outDim: number, seed: number): Linear => ({ w: param([inDim, outDim], inDim, seed), b: param([outDim], inDim, seed + 1) });
-const applyLinear = (l: Linear, x: Tensor) => tf.reshape(tf.add(tf.matMul(tf.reshape(x, [-1, l.w.shape[0]]), l.w), l.b), [...x.shape.slice(0, -1), l.w.shape[1]]);
+const applyLinear = (l: Linear, x: Tensor) => tf.reshape(tf.add(tf.matMul(tf.reshape(x, [-1, l.w.shape[0] as number]), l.w), l.b), [...x.shape.slice(0, -1), l.w.shape[1] as number]);
 
 function layerNorm(x: Tensor, g: Variable, b: Variable): Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
