@@ -26,6 +26,7 @@ import { lightCurveStage, type LightCurveStar } from '../train/stages/lightcurve
 import { buildSpectraDataset } from '../train/datasets/spectra';
 import { loadLatestCheckpoint } from '../train/checkpoint';
 import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource } from './project-data';
+import { writeHeldOut } from './evaluation';
 
 /** Which catalogue columns feed which labels (the demo survey's catalogues by default). */
 export interface PipelineLabels {
@@ -257,9 +258,16 @@ export async function fineTune(ctx: StageContext, task: 'binary' | 'age', cfg: T
     const result = await runStage(ctx, def, cfg, { task, rows: rows.length });
     const held = pick(split.validation);
     const out = tf.tidy(() => forwardRows(held, false));
-    const metrics = task === 'binary' ? binaryMetrics(tf.tidy(() => tf.softmax(out)).arraySync() as number[][], held.map((i) => y[i])) : ageMetrics(out.arraySync() as number[][], held.map((i) => y[i]));
+    const outputs = (task === 'binary' ? tf.tidy(() => tf.softmax(out)).arraySync() : out.arraySync()) as number[][];
+    const truth = held.map((i) => y[i]);
+    const metrics = task === 'binary' ? binaryMetrics(outputs, truth) : ageMetrics(outputs, truth);
     out.dispose();
     writeFileSync(path.join(runDirOf(ctx, def.name), 'metrics.json'), JSON.stringify(metrics, null, 2));
+    // Per-row outputs, so the Training screen can draw ROC/PR curves, the confusion matrix, residuals and intervals.
+    const starIds = held.map((i) => p.stars[i].starId);
+    writeHeldOut(runDirOf(ctx, def.name), task === 'binary'
+      ? { task, starIds, labels: truth, scores: outputs.map((o) => o[1]) }
+      : { task, starIds, truth: truth.map((v) => v * 11), levels: [...AGE_QUANTILES], lower: outputs.map((o) => o[0] * 11), median: outputs.map((o) => o[1] * 11), upper: outputs.map((o) => o[2] * 11) });
     return { ...result, metrics };
   } finally {
     [x1, x2, latent].forEach((t) => t.dispose());

@@ -30,6 +30,7 @@ import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
 import { startTraining, startEmbedding, startDemo } from './training-service';
+import { evaluateRun, getRun, listRuns } from './runs-service';
 import { APP_VERSION } from './version';
 
 export interface ServiceOptions {
@@ -92,6 +93,9 @@ export class DesaServices implements ServiceHost {
       'map.similar': async (p) => ({ neighbours: await this.map.similar(requireString('map.similar', p, 'embedding'), { starId: p.starId, rows: p.rows }, optionalInteger('map.similar', p, 'k', 1)) }),
       'map.classify': async (p) => this.map.classify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2),
       'export.selection': async (p) => this.map.exportSelection({ ...p, embedding: requireString('export.selection', p, 'embedding'), path: requireString('export.selection', p, 'path') }),
+      'runs.list': async (p) => jsonify(listRuns(requireString('runs.list', p, 'projectDir'))),
+      'runs.get': async (p) => jsonify(getRun(requireString('runs.get', p, 'projectDir'), requireString('runs.get', p, 'run'))),
+      'runs.evaluate': async (p) => jsonify(evaluateRun(requireString('runs.evaluate', p, 'projectDir'), requireString('runs.evaluate', p, 'run'), p.threshold)),
     } as Handlers;
   }
 
