@@ -134,6 +134,104 @@ export interface JobDoneEvent {
 
 export type { IngestSummary, ProjectStatus, JobProgress, JobSummary };
 
+// ---- map explorer (map.*, star.*, export.*) ----
+
+/** An embedding stored in the project: its name ('f', 'x1', ...), how many stars have it, its dimension. */
+export interface MapEmbeddingInfo {
+  name: string;
+  stars: number;
+  dim: number;
+}
+
+/**
+ * A per-star column the map can colour by, filter on and export. `id` is what `map.column` takes:
+ * 'star:<field>', 'catalog:<catalogId>:<column>', 'embedding:<name>' (whether the star has it) or
+ * 'derived:<name>' (a classifier's output).
+ */
+export interface MapColumnInfo {
+  id: string;
+  label: string;
+  group: 'star' | 'catalog' | 'embedding' | 'derived';
+  kind: 'numeric' | 'categorical';
+  unit: string | null;
+}
+
+/** UMAP settings of `map.layout` (all optional; see src/main/map/umap.ts for the defaults). */
+export interface MapLayoutOptions {
+  method?: 'auto' | 'umap-js' | 'fast';
+  nNeighbors?: number;
+  minDist?: number;
+  nEpochs?: number;
+  seed?: number;
+}
+
+/** The result of a `map.layout` job: star i of `starIds` (sorted by id) sits at (x[i], y[i]). */
+export interface MapLayout {
+  embedding: string;
+  starIds: string[];
+  x: Float32Array;
+  y: Float32Array;
+  method: 'umap-js' | 'fast';
+  fitted: number;
+  seconds: number;
+  cached: boolean;
+}
+
+/** One column's values in the layout's star order: numbers (NaN = none) or category codes (-1 = none). */
+export type MapColumnValues =
+  | { id: string; label: string; unit: string | null; kind: 'numeric'; values: Float64Array }
+  | { id: string; label: string; unit: string | null; kind: 'categorical'; categories: string[]; codes: Int32Array };
+
+/** A star near a query in embedding space: its row in the layout and its Euclidean distance. */
+export interface MapNeighbour {
+  starId: string;
+  row: number;
+  distance: number;
+}
+
+/** What the star-detail panel shows (`star.detail`). */
+export interface StarDetail {
+  star: { starId: string; kic: number | null; epic: number | null; designation: string | null; ra: number | null; dec: number | null; spectra: number; lightCurves: number };
+  /** The first spectrum of the star: as ingested and after the DESA preprocessing (rest frame, both arms, z-scored). */
+  spectrum: {
+    spectrumId: string;
+    wavelength: Float64Array;
+    flux: Float32Array;
+    preprocessed: { wavelength: Float64Array; flux: Float64Array } | null;
+  } | null;
+  /** Every Kepler quarter stitched (median-normalised), quarter spans in days, and the ACF / FFT of the DESA transform. */
+  lightCurve: {
+    time: Float64Array;
+    flux: Float32Array;
+    quarters: { quarter: number | null; start: number; end: number }[];
+    acf: { lagDays: Float64Array; value: Float64Array };
+    fft: { frequencyPerDay: Float64Array; log1pAmplitude: Float64Array };
+  } | null;
+  /** Every catalogue value matched to the star. */
+  catalog: { catalog: string; column: string; value: number | string | null }[];
+  /** Nearest stars by the chosen embedding (empty without one). */
+  neighbours: MapNeighbour[];
+  /** Why a part is missing (e.g. a spectrum the preprocessing rejects). */
+  notes: string[];
+}
+
+/** `map.classify`: cross-validated accuracy and the columns written. */
+export interface MapClassifyResult {
+  name: string;
+  labels: string[];
+  /** Pooled out-of-fold accuracy over every labelled star. */
+  accuracy: number;
+  foldAccuracies: number[];
+  /** confusion[true][predicted], out of fold. */
+  confusion: number[][];
+  /** Labelled stars per class (stars in two selections are dropped). */
+  counts: number[];
+  /** New column ids: the predicted class and one probability per class. */
+  columns: string[];
+}
+
+export type MapExportFormat = 'fits' | 'votable' | 'ecsv' | 'csv' | 'parquet';
+
 // ---- requests ----
 
 /** Method name → params and result. Add a method here, then implement it in src/main/services. */
@@ -191,6 +289,26 @@ export interface Methods {
   'runs.get': { params: { projectDir: string; run: string }; result: Jsonified<RunDetail> };
   /** A fine-tune's held-out evaluation (binary: confusion matrix at `threshold`, default 0.5); null for other runs. */
   'runs.evaluate': { params: { projectDir: string; run: string; threshold?: number }; result: Jsonified<Evaluation> | null };
+  /** Starts a UMAP of one embedding of the open project (cached in <project>/map); job.done carries a MapLayout. */
+  'map.layout': { params: { embedding: string } & MapLayoutOptions; result: { jobId: string } };
+  /** Embeddings of the open project and every column the map can colour by. */
+  'map.columns': { params: Record<string, never>; result: { embeddings: MapEmbeddingInfo[]; columns: MapColumnInfo[] } };
+  /** One column's values aligned with the layout of `embedding` (stars sorted by id). */
+  'map.column': { params: { embedding: string; column: string }; result: Jsonified<MapColumnValues> };
+  /** A star's spectrum, light curve, ACF/FFT, catalogue values and nearest neighbours. */
+  'star.detail': { params: { starId: string; embedding?: string; k?: number }; result: Jsonified<StarDetail> };
+  /** The k nearest stars of a star, or of the centroid of layout rows (a selection, whose members are left out). */
+  'map.similar': { params: { embedding: string; starId?: string; rows?: number[]; k?: number }; result: { neighbours: MapNeighbour[] } };
+  /** Logistic regression on labelled selections (layout rows), k-fold CV; writes the predictions as new columns. */
+  'map.classify': {
+    params: { embedding: string; name: string; classes: { label: string; rows: number[] }[]; folds?: number; l2?: number };
+    result: MapClassifyResult;
+  };
+  /** Writes layout rows (default: all) with ids, RA/Dec, map coordinates and chosen columns to a file. */
+  'export.selection': {
+    params: { embedding: string; path: string; format?: MapExportFormat; rows?: number[]; columns?: string[]; name?: string };
+    result: { path: string; format: MapExportFormat; rows: number; columns: string[] };
+  };
 }
 
 export type MethodName = keyof Methods;
@@ -219,6 +337,13 @@ export const METHOD_NAMES = [
   'runs.list',
   'runs.get',
   'runs.evaluate',
+  'map.layout',
+  'map.columns',
+  'map.column',
+  'star.detail',
+  'map.similar',
+  'map.classify',
+  'export.selection',
 ] as const satisfies readonly MethodName[];
 
 // Compile-time check that METHOD_NAMES lists every method.
