@@ -19,11 +19,6 @@ async function loadTsx() {
   }
 }
 
-// tfjs-core's gradient registrations are ESM that Node's resolver refuses without this hook
-// (scripts/node-hooks/resolve-tfjs.mjs explains why).
-const { register } = await import('node:module');
-register(pathToFileURL(resolve(root, 'scripts/node-hooks/resolve-tfjs.mjs')).href);
-
 let entry = null;
 if (existsSync(source) && (await loadTsx())) entry = source;
 else if (existsSync(built)) entry = built;

@@ -1,3 +1,3 @@
-// `node --import ./scripts/node-hooks/register.mjs` (after tsx): see resolve-tfjs.mjs for why.
-import { register } from 'node:module';
-register('./resolve-tfjs.mjs', import.meta.url);
+// `node --import tsx --import ./scripts/node-hooks/register.mjs FILE.ts` (benches, test children):
+// installs the tfjs resolve hook; src/main/platform/tfjs-resolve-hook.ts explains why.
+await import('../../src/main/platform/tfjs-resolve-hook.ts');

@@ -1,8 +1,11 @@
 /**
- * Side-effect module: installs the Node ESM resolve hook that lets tfjs-core's gradient registrations
- * load outside bundlers (see scripts/node-hooks/resolve-tfjs.mjs for why). Import it first in every
- * Node entry point (Electron main, server, CLI); the hook travels as a data: URL so a packaged app
- * needs no extra file on disk.
+ * Side-effect module: installs a Node ESM resolve hook so tfjs-core's gradient registrations load
+ * outside bundlers. tfjs-core registers its gradients only from its ESM build
+ * (`@tensorflow/tfjs-core/dist/register_all_gradients`), whose files import extensionless paths such
+ * as './gradients' where both gradients.js and a gradients/ folder exist: bundlers pick the file,
+ * Node's resolver refuses. The hook retries such specifiers with '.js'. Import this module first in
+ * every Node entry point (Electron main, server, CLI, scripts/node-hooks/register.mjs for benches);
+ * the hook travels as a data: URL so a packaged app needs no extra file on disk.
  */
 import { register } from 'node:module';
 
@@ -11,8 +14,9 @@ export async function resolve(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (e) {
-    if ((e?.code === 'ERR_UNSUPPORTED_DIR_IMPORT' || e?.code === 'ERR_MODULE_NOT_FOUND') && specifier.startsWith('.')
-      && !specifier.endsWith('.js') && context.parentURL?.includes('/@tensorflow/')) {
+    const inTfjs = (specifier.startsWith('.') && context.parentURL?.includes('/@tensorflow/'))
+      || specifier.startsWith('@tensorflow/tfjs-core/dist/');
+    if ((e?.code === 'ERR_UNSUPPORTED_DIR_IMPORT' || e?.code === 'ERR_MODULE_NOT_FOUND') && inTfjs && !specifier.endsWith('.js')) {
       return nextResolve(specifier + '.js', context);
     }
     throw e;
