@@ -8,7 +8,7 @@
  */
 import { mkdirSync, appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tf } from '../model/tf';
+import { tf, requireGradients } from '../model/tf';
 import type { Tensor, Variable } from '../model/tf';
 import type { Module } from '../model/params';
 import { AdamW } from '../model/optim/adamw';
@@ -80,6 +80,7 @@ function evaluate(stage: StageDefinition, batchSize: number, seed: number): Reco
 }
 
 export async function train(stage: StageDefinition, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  requireGradients();
   mkdirSync(opts.runDir, { recursive: true });
   if (stage.trainRows.length === 0) throw new Error(`${stage.name}: no training rows (is the project ingested, and does it have the labels this stage needs?)`);
   const optimizer = new AdamW(stage.trainable, { lr: cfg.lr, weightDecay: cfg.weightDecay });
