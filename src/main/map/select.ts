@@ -58,22 +58,71 @@ export function pointInPolygon(px: number, py: number, polygon: ArrayLike<number
 }
 
 /**
+ * A polygon prepared for many point tests: its edges bucketed into horizontal bands, so a point
+ * is tested only against the few edges that span its band instead of every vertex of the lasso.
+ */
+interface BandedPolygon {
+  bounds: Rect;
+  bandHeight: number;
+  bandStart: Uint32Array;
+  /** Per band, its edges as x1, y1, x2, y2 quadruples. */
+  edges: Float64Array;
+}
+
+function bandPolygon(poly: Float64Array): BandedPolygon {
+  const bounds = boundsOf(poly);
+  const nv = poly.length / 2;
+  const bands = Math.max(1, Math.min(4096, nv * 2));
+  const bandHeight = (bounds.yMax - bounds.yMin) / bands || 1;
+  const bandOf = (yv: number): number => Math.min(bands - 1, Math.max(0, Math.floor((yv - bounds.yMin) / bandHeight)));
+  const count = new Uint32Array(bands + 1);
+  const span = (i: number): [number, number] => {
+    const j = (i + nv - 1) % nv;
+    const y1 = poly[2 * i + 1], y2 = poly[2 * j + 1];
+    return [bandOf(Math.min(y1, y2)), bandOf(Math.max(y1, y2))];
+  };
+  for (let i = 0; i < nv; i++) {
+    const [b0, b1] = span(i);
+    for (let b = b0; b <= b1; b++) count[b + 1]++;
+  }
+  for (let b = 0; b < bands; b++) count[b + 1] += count[b];
+  const edges = new Float64Array(count[bands] * 4);
+  const fill = count.slice(0, bands);
+  for (let i = 0; i < nv; i++) {
+    const j = (i + nv - 1) % nv;
+    const [b0, b1] = span(i);
+    for (let b = b0; b <= b1; b++) {
+      const at = fill[b]++ * 4;
+      edges[at] = poly[2 * i]; edges[at + 1] = poly[2 * i + 1]; edges[at + 2] = poly[2 * j]; edges[at + 3] = poly[2 * j + 1];
+    }
+  }
+  return { bounds, bandHeight, bandStart: count, edges };
+}
+
+/**
  * Rows inside a lasso polygon given as a flat [x0, y0, x1, y1, ...] (closed implicitly; may
- * self-intersect: even–odd rule). Points outside its bounding box are rejected first.
+ * self-intersect: even–odd rule, the same crossing test as pointInPolygon). Points outside its
+ * bounding box are rejected first; the rest meet only the edges of their horizontal band.
  * @throws Error on fewer than 3 vertices or an odd number of coordinates
  */
 export function selectLasso(x: Float32Array, y: Float32Array, polygon: ArrayLike<number>): Uint32Array {
   checkColumns(x, y);
   if (polygon.length % 2 !== 0) throw new Error(`lasso: ${polygon.length} coordinates is not a list of (x, y) pairs`);
   if (polygon.length < 6) throw new Error(`lasso: a polygon needs at least 3 vertices, got ${polygon.length / 2}`);
-  const poly = Float64Array.from(polygon);
-  const b = boundsOf(poly);
+  const { bounds: b, bandHeight, bandStart, edges } = bandPolygon(Float64Array.from(polygon));
+  const lastBand = bandStart.length - 2;
   const out = new Uint32Array(x.length);
   let m = 0;
   for (let i = 0; i < x.length; i++) {
     const px = x[i], py = y[i];
     if (px < b.xMin || px > b.xMax || py < b.yMin || py > b.yMax || px !== px) continue;
-    if (pointInPolygon(px, py, poly)) out[m++] = i;
+    const band = Math.min(lastBand, Math.floor((py - b.yMin) / bandHeight));
+    let inside = false;
+    for (let e = bandStart[band] * 4, end = bandStart[band + 1] * 4; e < end; e += 4) {
+      const xi = edges[e], yi = edges[e + 1], xj = edges[e + 2], yj = edges[e + 3];
+      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    if (inside) out[m++] = i;
   }
   return out.slice(0, m);
 }
