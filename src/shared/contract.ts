@@ -272,6 +272,11 @@ export interface Methods {
     params: { projectDir: string; stage: TrainingStage; size?: 'tiny' | 'small' | 'paper'; config?: Partial<TrainConfig> };
     result: { jobId: string };
   };
+  /**
+   * Which TensorFlow.js backend training runs on (tfjs-node-gpu, tfjs-node, WebGPU, native CPU kernels,
+   * wasm, cpu), probed once, with the reason each faster one was skipped.
+   */
+  'model.backend': { params: Record<string, never>; result: { active: string; tfBackend: string; description: string; probes: { name: string; ok: boolean; detail: string }[] } };
   /** Stores embeddings (x1, x2, z1, z2, p1, p2, f) for every star of a project from its trained runs. */
   'embed.start': { params: { projectDir: string; size?: 'tiny' | 'small' | 'paper' }; result: { jobId: string } };
   /** The end-to-end demo: generate a survey, ingest, import catalogues, train all stages, embed. */
@@ -328,6 +333,7 @@ export const METHOD_NAMES = [
   'synth.start',
   'preprocess.file',
   'checkpoint.import',
+  'model.backend',
   'train.start',
   'embed.start',
   'demo.start',

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tf } from '../model/tf';
+import { version as APP_VERSION } from '../../../package.json';
 import type { Tensor } from '../model/tf';
 import { Module } from '../model/params';
 import { Linear } from '../model/layers/linear';
@@ -55,7 +56,13 @@ export const runDirOf = (ctx: Pick<StageContext, 'projectDir' | 'size'>, stage: 
 async function runStage(ctx: StageContext, def: StageDefinition, cfg: TrainConfig, meta: object): Promise<TrainResult> {
   const runDir = runDirOf(ctx, def.name);
   const result = await train(def, cfg, { runDir, signal: ctx.signal, onStep: (r) => ctx.onStep?.(def.name, r) });
-  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ stage: def.name, size: ctx.size, config: cfg, ...meta,
+  // Provenance: which project and app version, how many stars and rows, which label columns.
+  const counts = await ctx.store.counts();
+  const provenance = {
+    projectDir: ctx.projectDir, appVersion: APP_VERSION, stars: counts.stars, spectra: counts.spectra, lightCurveStars: counts.lightCurveStars,
+    labels: ctx.labels, trainRows: def.trainRows.length, validationRows: def.validationRows.length,
+  };
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ stage: def.name, size: ctx.size, config: cfg, ...meta, provenance,
     result: { stepsDone: result.stepsDone, stoppedBy: result.stoppedBy, resumedFrom: result.resumedFrom, bestValidation: result.bestValidation,
       first: result.history[0]?.losses, last: result.history.at(-1)?.losses }, finishedAt: new Date().toISOString() }, null, 2));
   return result;

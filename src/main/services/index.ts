@@ -29,7 +29,7 @@ import { MapService } from './map-service';
 import { ProjectSession } from './project-service';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
-import { startTraining, startEmbedding, startDemo } from './training-service';
+import { startTraining, startEmbedding, startDemo, computeBackend } from './training-service';
 import { evaluateRun, getRun, listRuns } from './runs-service';
 import { APP_VERSION } from './version';
 
@@ -77,6 +77,7 @@ export class DesaServices implements ServiceHost {
       'preprocess.file': async (p) => preprocessFile(requireFiles('preprocess.file', p, 'paths'), p),
       'checkpoint.import': async (p) =>
         importCheckpoint(requireFile('checkpoint.import', p, 'path'), requireString('checkpoint.import', p, 'outDir')),
+      'model.backend': async () => computeBackend(),
       'train.start': async (p) => this.track(startTraining(this.jobs, {
         projectDir: requireString('train.start', p, 'projectDir'), stage: requireString('train.start', p, 'stage') as Params<'train.start'>['stage'],
         size: p.size, config: p.config,

@@ -39,11 +39,21 @@ export function stepProgress(ctx: JobContext, stage: string, r: TrainStepReport)
   };
 }
 
+let backendReport: Promise<{ active: string; tfBackend: string; description: string; probes: { name: string; ok: boolean; detail: string }[] }> | null = null;
+
+/** Probes the tfjs backends once per process (selecting the best) and reports the outcome. */
+export function computeBackend() {
+  backendReport ??= (async () => {
+    const { selectBackend, describeBackend } = await import('../model/backend/select');
+    const r = await selectBackend();
+    return { active: r.active, tfBackend: r.tfBackend, description: describeBackend(r), probes: r.probes };
+  })();
+  return backendReport;
+}
+
 async function withProject<T>(projectDir: string, f: (ctx: import('../pipeline/stages').StageContext) => Promise<T>, size: ModelSize, job: JobContext): Promise<T> {
-  const [{ ProjectStore }, { DEMO_LABELS }, { selectBackend }] = await Promise.all([
-    import('../store/index'), import('../pipeline/demo'), import('../model/backend/select'),
-  ]);
-  await selectBackend();
+  const [{ ProjectStore }, { DEMO_LABELS }] = await Promise.all([import('../store/index'), import('../pipeline/demo')]);
+  await computeBackend();
   const store = await ProjectStore.open(resolve(projectDir));
   try {
     return await f({ store, projectDir: resolve(projectDir), size, labels: DEMO_LABELS, signal: job.signal, onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)) });
@@ -80,12 +90,10 @@ export function startEmbedding(jobs: JobRegistry, req: { projectDir: string; siz
 
 export function startDemo(jobs: JobRegistry, req: DemoRequest): StartedJob<unknown> {
   return jobs.start('demo', async (job) => {
-    const [{ runDemo }, { selectBackend, describeBackend }, { DEMO_SURVEY }] = await Promise.all([
-      import('../pipeline/demo'), import('../model/backend/select'), import('../synth/index'),
-    ]);
-    const backend = await selectBackend();
+    const [{ runDemo }, { DEMO_SURVEY }] = await Promise.all([import('../pipeline/demo'), import('../synth/index')]);
+    const backend = await computeBackend();
     const steps = req.steps ?? 40;
-    const log: string[] = [`backend: ${describeBackend(backend)}`];
+    const log: string[] = [`backend: ${backend.description}`];
     const summary = await runDemo({
       outDir: resolve(req.outDir), stars: req.stars ?? DEMO_SURVEY.stars, seed: req.seed ?? DEMO_SURVEY.seed, size: req.size ?? 'tiny',
       quarters: req.quarters ?? DEMO_SURVEY.quarters, steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
