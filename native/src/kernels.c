@@ -587,6 +587,171 @@ static napi_value AdamWStep(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* --------------------------------------------------- fused layers --- */
+/* Each pair is one layer's forward and its analytic backward, so a training step touches the data twice instead
+ * of running ~10 element-wise ops (and allocations) each way. Used through tf.customGrad in fused-layers.ts. */
+
+/* siluForward(x, y): y = x·σ(x).  siluBackward(x, dy, dx): dx = dy·σ(x)·(1 + x·(1 − σ(x))). */
+static napi_value SiluForward(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  size_t n = 0;
+  const float *x = typed_data(env, argv[0], &n);
+  float *y = typed_data(env, argv[1], NULL);
+  if (!x || !y) return NULL;
+  for (size_t i = 0; i < n; i++) y[i] = x[i] * (1.0f / (1.0f + expf(-x[i])));
+  return NULL;
+}
+
+static napi_value SiluBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv)) return NULL;
+  size_t n = 0;
+  const float *x = typed_data(env, argv[0], &n);
+  const float *dy = typed_data(env, argv[1], NULL);
+  float *dx = typed_data(env, argv[2], NULL);
+  if (!x || !dy || !dx) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    const float s = 1.0f / (1.0f + expf(-x[i]));
+    dx[i] = dy[i] * s * (1.0f + x[i] * (1.0f - s));
+  }
+  return NULL;
+}
+
+/*
+ * channelNormForward(x, weight, bias, y, mean, invStd, rows, C, eps, perRow, variance)
+ * perRow = 0: batch norm over the rows of x (rows, C): mean/invStd per channel (C values), biased variance.
+ * perRow = 1: layer norm over each row: mean/invStd per row (rows values).
+ * y = (x − mean)·invStd·weight + bias, weight and bias per channel. Statistics accumulate in double.
+ */
+static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) return NULL;
+  float *variance = typed_data(env, argv[10], NULL);
+  if (!variance) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *w = typed_data(env, argv[1], NULL);
+  const float *b = typed_data(env, argv[2], NULL);
+  float *y = typed_data(env, argv[3], NULL);
+  float *mean = typed_data(env, argv[4], NULL);
+  float *invStd = typed_data(env, argv[5], NULL);
+  if (!x || !w || !b || !y || !mean || !invStd) return NULL;
+  const int64_t rows = get_int(env, argv[6]), C = get_int(env, argv[7]);
+  const double eps = get_double(env, argv[8]);
+  const int perRow = (int)get_int(env, argv[9]);
+  if (perRow) {
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * C;
+      float *yr = y + r * C;
+      double s = 0, ss = 0;
+      for (int64_t c = 0; c < C; c++) s += xr[c];
+      const double m = s / (double)C;
+      for (int64_t c = 0; c < C; c++) { const double d = xr[c] - m; ss += d * d; }
+      const float fm = (float)m, is = (float)(1.0 / sqrt(ss / (double)C + eps));
+      mean[r] = fm;
+      invStd[r] = is;
+      variance[r] = (float)(ss / (double)C);
+      for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - fm) * is * w[c] + b[c];
+    }
+    return NULL;
+  }
+  double *acc = calloc((size_t)(2 * C), sizeof(double));
+  if (!acc) { napi_throw_error(env, NULL, "desa_kernels: out of memory (norm)"); return NULL; }
+  double *sum = acc, *sq = acc + C;
+  for (int64_t r = 0; r < rows; r++) for (int64_t c = 0; c < C; c++) sum[c] += x[r * C + c];
+  for (int64_t c = 0; c < C; c++) sum[c] /= (double)rows;
+  for (int64_t r = 0; r < rows; r++) for (int64_t c = 0; c < C; c++) { const double d = x[r * C + c] - sum[c]; sq[c] += d * d; }
+  float *scale = (float *)calloc((size_t)C, sizeof(float));
+  if (!scale) { free(acc); napi_throw_error(env, NULL, "desa_kernels: out of memory (norm)"); return NULL; }
+  for (int64_t c = 0; c < C; c++) {
+    mean[c] = (float)sum[c];
+    variance[c] = (float)(sq[c] / (double)rows);
+    invStd[c] = (float)(1.0 / sqrt(sq[c] / (double)rows + eps));
+    scale[c] = invStd[c] * w[c];
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * C;
+    float *yr = y + r * C;
+    for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * scale[c] + b[c];
+  }
+  free(scale);
+  free(acc);
+  return NULL;
+}
+
+/*
+ * channelNormBackward(x, dy, weight, mean, invStd, dx, dWeight, dBias, rows, C, perRow)
+ * With x̂ = (x − μ)·σ⁻¹ and g = dy·weight, over the n values one statistic covers:
+ *   dx = σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)),  dWeight = Σ dy·x̂,  dBias = Σ dy (sums over rows).
+ */
+static napi_value ChannelNormBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *dy = typed_data(env, argv[1], NULL);
+  const float *w = typed_data(env, argv[2], NULL);
+  const float *mean = typed_data(env, argv[3], NULL);
+  const float *invStd = typed_data(env, argv[4], NULL);
+  float *dx = typed_data(env, argv[5], NULL);
+  float *dw = typed_data(env, argv[6], NULL);
+  float *db = typed_data(env, argv[7], NULL);
+  if (!x || !dy || !w || !mean || !invStd || !dx || !dw || !db) return NULL;
+  const int64_t rows = get_int(env, argv[8]), C = get_int(env, argv[9]);
+  const int perRow = (int)get_int(env, argv[10]);
+  double *acc = calloc((size_t)(2 * C), sizeof(double));
+  if (!acc) { napi_throw_error(env, NULL, "desa_kernels: out of memory (norm)"); return NULL; }
+  double *sdw = acc, *sdb = acc + C;
+  if (perRow) {
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * C, *dyr = dy + r * C;
+      float *dxr = dx + r * C;
+      const float m = mean[r], is = invStd[r];
+      double sg = 0, sgx = 0;
+      for (int64_t c = 0; c < C; c++) {
+        const float xh = (xr[c] - m) * is, g = dyr[c] * w[c];
+        sg += g;
+        sgx += (double)g * xh;
+        sdw[c] += (double)dyr[c] * xh;
+        sdb[c] += dyr[c];
+      }
+      const float mg = (float)(sg / (double)C), mgx = (float)(sgx / (double)C);
+      for (int64_t c = 0; c < C; c++) {
+        const float xh = (xr[c] - m) * is;
+        dxr[c] = is * (dyr[c] * w[c] - mg - xh * mgx);
+      }
+    }
+  } else {
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * C, *dyr = dy + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        const float xh = (xr[c] - mean[c]) * invStd[c];
+        sdw[c] += (double)dyr[c] * xh;
+        sdb[c] += dyr[c];
+      }
+    }
+    /* per channel: mean(g) = w·Σdy/n, mean(g·x̂) = w·Σ(dy·x̂)/n */
+    float *k1 = malloc(sizeof(float) * (size_t)(2 * C));
+    if (!k1) { free(acc); napi_throw_error(env, NULL, "desa_kernels: out of memory (norm)"); return NULL; }
+    float *k2 = k1 + C;
+    for (int64_t c = 0; c < C; c++) {
+      k1[c] = (float)(w[c] * sdb[c] / (double)rows);
+      k2[c] = (float)(w[c] * sdw[c] / (double)rows);
+    }
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * C, *dyr = dy + r * C;
+      float *dxr = dx + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        const float xh = (xr[c] - mean[c]) * invStd[c];
+        dxr[c] = invStd[c] * (dyr[c] * w[c] - k1[c] - xh * k2[c]);
+      }
+    }
+    free(k1);
+  }
+  for (int64_t c = 0; c < C; c++) { dw[c] = (float)sdw[c]; db[c] = (float)sdb[c]; }
+  free(acc);
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -609,6 +774,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"stridedCopy", NULL, StridedCopy, NULL, NULL, NULL, napi_default, NULL},
     {"softmaxGrad", NULL, SoftmaxGrad, NULL, NULL, NULL, napi_default, NULL},
     {"adamwStep", NULL, AdamWStep, NULL, NULL, NULL, napi_default, NULL},
+    {"siluForward", NULL, SiluForward, NULL, NULL, NULL, napi_default, NULL},
+    {"siluBackward", NULL, SiluBackward, NULL, NULL, NULL, napi_default, NULL},
+    {"channelNormForward", NULL, ChannelNormForward, NULL, NULL, NULL, napi_default, NULL},
+    {"channelNormBackward", NULL, ChannelNormBackward, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

@@ -38,7 +38,7 @@ function train(native: boolean, amsgrad: boolean, steps: number) {
       opt.step(grads as Record<string, Tensor>);
       Object.values(grads).forEach((g) => g.dispose());
     }
-    const out = { w: w.dataSync().slice(), b: b.dataSync().slice(), state: opt.exportState() };
+    const out = { w: w.dataSync().slice() as Float32Array, b: b.dataSync().slice() as Float32Array, state: opt.exportState() };
     opt.dispose();
     [w, b, x].forEach((t) => t.dispose());
     return out;

@@ -37,6 +37,12 @@ export interface NativeKernelAddon {
   adamwStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null,
     pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, vMaxOut: Float32Array | null, decay: number,
     beta1: number, beta2: number, bc2Sqrt: number, eps: number, stepSize: number): void;
+  siluForward(x: Float32Array, y: Float32Array): void;
+  siluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  channelNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, mean: Float32Array,
+    invStd: Float32Array, rows: number, channels: number, eps: number, perRow: 0 | 1, variance: Float32Array): void;
+  channelNormBackward(x: Float32Array, dy: Float32Array, weight: Float32Array, mean: Float32Array, invStd: Float32Array,
+    dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1): void;
   setThreads(n: number): void;
 }
 

@@ -1,10 +1,11 @@
 /** Activation functions with PyTorch semantics, written with differentiable tfjs ops. */
 import { tf } from '../tf';
 import type { Tensor } from '../tf';
+import { fusedSilu } from '../backend/fused-layers';
 
-/** SiLU / Swish: x·σ(x) (nn.SiLU). */
+/** SiLU / Swish: x·σ(x) (nn.SiLU); one fused native kernel each way when the native cpu kernels are active. */
 export function silu(x: Tensor): Tensor {
-  return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
+  return fusedSilu(x) ?? tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
 }
 
 /** Swish is SiLU under another name. */

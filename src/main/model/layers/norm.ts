@@ -2,6 +2,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module } from '../params';
+import { fusedChannelNorm } from '../backend/fused-layers';
 
 /**
  * nn.BatchNorm1d over the last axis of (B, C) or (B, L, C).
@@ -32,12 +33,17 @@ export class BatchNorm1d extends Module {
       let mean: Tensor = this.runningMean;
       let variance: Tensor = this.runningVar;
       if (training) {
+        const n = x.size / c;
+        if (n < 2) throw new Error('BatchNorm1d: training needs more than one value per channel');
+        const fused = fusedChannelNorm('batch', x, this.weight, this.bias, eps);
+        if (fused) {
+          this.updateRunningStats(fused.mean, fused.variance, n);
+          return fused.y;
+        }
         const axes = [...Array(x.rank - 1).keys()];
         const m = tf.moments(x, axes);
         mean = m.mean;
         variance = m.variance;
-        const n = x.size / c;
-        if (n < 2) throw new Error('BatchNorm1d: training needs more than one value per channel');
         this.updateRunningStats(mean, variance, n);
       }
       const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
@@ -68,6 +74,8 @@ export class LayerNorm extends Module {
 
   forward(x: Tensor): Tensor {
     return tf.tidy(() => {
+      const fused = fusedChannelNorm('layer', x, this.weight, this.bias, this.eps);
+      if (fused) return fused.y;
       const { mean, variance } = tf.moments(x, -1, true);
       const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
       return tf.add(tf.mul(normed, this.weight), this.bias);

@@ -1,0 +1,90 @@
+/**
+ * Fused native forward + backward passes for the layers that dominate DESA's training profile once
+ * GEMM and convolution are native: SiLU, BatchNorm1d in training mode, and LayerNorm. Op by op, each is
+ * 5–15 element-wise kernels (and fresh arrays) forward and about twice that backward; fused, each pass
+ * touches the data once or twice (native/src/kernels.c, "fused layers"), with analytic gradients
+ * registered through tf.customGrad.
+ *
+ * Every function returns null unless the native kernels are active on the cpu backend and the inputs
+ * are float32, so the layer falls back to its op-by-op formula and other backends are untouched.
+ * test/unit/backend/fused-layers.test.ts checks values and gradients against the op-by-op formulas and
+ * finite differences.
+ */
+import { tf } from '../tf';
+import type { Tensor } from '../tf';
+import { activeNativeAddon, type NativeKernelAddon } from './native-kernels';
+
+type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+type BackendData = { data: { get(id: unknown): { values: unknown } | undefined } };
+
+/** The tensor's float32 values (converted when the backend holds another array type), or null. */
+function f32(t: Tensor): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const v = (tf.backend() as unknown as BackendData).data.get(t.dataId)?.values;
+  if (v instanceof Float32Array) return v;
+  return v instanceof Int32Array || v instanceof Uint8Array ? new Float32Array(v) : null;
+}
+
+function addonFor(...ts: Tensor[]): NativeKernelAddon | null {
+  const addon = activeNativeAddon();
+  return addon && ts.every((t) => t.dtype === 'float32') ? addon : null;
+}
+
+/** SiLU x·σ(x) with the analytic gradient dy·σ(x)·(1 + x·(1 − σ(x))); null when not on native cpu. */
+export function fusedSilu(x: Tensor): Tensor | null {
+  const addon = addonFor(x);
+  if (!addon) return null;
+  const silu = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
+    const y = new Float32Array(input.size);
+    addon.siluForward(f32(input)!, y);
+    save([input]);
+    return {
+      value: tf.tensor(y, input.shape, 'float32'),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const dx = new Float32Array(input.size);
+        addon.siluBackward(f32(saved[0])!, f32(dy)!, dx);
+        return tf.tensor(dx, input.shape, 'float32');
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return silu(x);
+}
+
+/** The result of a fused normalisation: the output and the (biased) statistics it used. */
+export interface FusedNormResult {
+  y: Tensor;
+  /** Per channel (batch norm) or per row (layer norm). Not differentiated: for running statistics. */
+  mean: Tensor;
+  variance: Tensor;
+}
+
+/**
+ * y = (x − μ)/√(σ² + eps)·weight + bias over the last axis of x, with μ and σ² (biased) taken per channel
+ * over all other axes (`batch`: BatchNorm1d in training mode) or per row over the last axis (`layer`:
+ * LayerNorm). Gradients flow to x, weight and bias, through μ and σ² as in the op-by-op formula.
+ */
+export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Tensor, bias: Tensor, eps: number): FusedNormResult | null {
+  const addon = addonFor(x, weight, bias);
+  const channels = x.shape[x.rank - 1];
+  if (!addon || x.rank < 1 || weight.size !== channels || bias.size !== channels || x.size === 0) return null;
+  const rows = x.size / channels;
+  const perRow = kind === 'layer' ? 1 : 0;
+  const statCount = perRow ? rows : channels;
+  const mean = new Float32Array(statCount), invStd = new Float32Array(statCount), variance = new Float32Array(statCount);
+  const norm = tf.customGrad(((input: Tensor, w: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
+    const y = new Float32Array(input.size);
+    addon.channelNormForward(f32(input)!, f32(w)!, f32(b)!, y, mean, invStd, rows, channels, eps, perRow, variance);
+    save([input, w]);
+    return {
+      value: tf.tensor(y, input.shape, 'float32'),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const dx = new Float32Array(input.size), dw = new Float32Array(channels), db = new Float32Array(channels);
+        addon.channelNormBackward(f32(saved[0])!, f32(dy)!, f32(saved[1])!, mean, invStd, dx, dw, db, rows, channels, perRow);
+        return [tf.tensor(dx, input.shape, 'float32'), tf.tensor(dw, w.shape, 'float32'), tf.tensor(db, b.shape, 'float32')];
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  const y = norm(x, weight, bias);
+  const statShape = perRow ? [...x.shape.slice(0, -1), 1] : [channels];
+  return { y, mean: tf.tensor(mean, statShape, 'float32'), variance: tf.tensor(variance, statShape, 'float32') };
+}
