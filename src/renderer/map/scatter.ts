@@ -1,0 +1,123 @@
+/**
+ * The map canvas: deck.gl's ScatterplotLayer in an OrthographicView (data coordinates, y up) fed
+ * with binary attributes (interleaved float32 positions, RGBA bytes), so a million points cost
+ * two typed arrays and no per-point objects. Zoom with the wheel, pan by dragging; a click picks
+ * the nearest point within a few pixels.
+ */
+import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+
+export interface ScatterOptions {
+  /** Called with the picked row, or null for a click on empty space. */
+  onClick?: (row: number | null) => void;
+  /** Called after every drawn frame with the number of points drawn. */
+  onRendered?: (points: number) => void;
+}
+
+export class ScatterMap {
+  private readonly deck: Deck<OrthographicView>;
+  private positions: Float32Array = new Float32Array(0);
+  private colours: Uint8Array = new Uint8Array(0);
+  private n = 0;
+  private version = 0;
+  private radius = 3;
+
+  constructor(private readonly parent: HTMLDivElement, private readonly options: ScatterOptions = {}) {
+    this.deck = new Deck<OrthographicView>({
+      parent,
+      views: new OrthographicView({ id: 'map', flipY: false }),
+      initialViewState: { target: [0, 0, 0], zoom: 0 } satisfies OrthographicViewState,
+      controller: { doubleClickZoom: false, dragRotate: false } as never,
+      layers: [],
+      getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'crosshair'),
+      onClick: (info: PickingInfo) => this.options.onClick?.(info.index >= 0 ? info.index : null),
+      onAfterRender: () => this.options.onRendered?.(this.n),
+    });
+  }
+
+  /** New coordinates (a new layout); fits the view to them. */
+  setPoints(x: Float32Array, y: Float32Array): void {
+    this.n = x.length;
+    this.positions = new Float32Array(this.n * 2);
+    for (let i = 0; i < this.n; i++) {
+      this.positions[i * 2] = x[i];
+      this.positions[i * 2 + 1] = y[i];
+    }
+    // Smaller points as maps grow, so dense regions read as density rather than a blot.
+    this.radius = this.n > 200_000 ? 1 : this.n > 20_000 ? 1.8 : 3.2;
+    this.fit(x, y);
+    this.update();
+  }
+
+  /** New colours (RGBA bytes per point). */
+  setColours(colours: Uint8Array): void {
+    this.colours = colours;
+    this.update();
+  }
+
+  /** Zooms and pans so every point is in view with a margin. */
+  fit(x: Float32Array, y: Float32Array): void {
+    let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
+      xMin = Math.min(xMin, x[i]); xMax = Math.max(xMax, x[i]);
+      yMin = Math.min(yMin, y[i]); yMax = Math.max(yMax, y[i]);
+    }
+    if (!Number.isFinite(xMin)) return;
+    const { width, height } = this.parent.getBoundingClientRect();
+    const scale = 0.9 * Math.min(width / Math.max(xMax - xMin, 1e-9), height / Math.max(yMax - yMin, 1e-9));
+    this.deck.setProps({ initialViewState: { target: [(xMin + xMax) / 2, (yMin + yMax) / 2, 0], zoom: Math.log2(scale) } });
+  }
+
+  /** Canvas pixel (relative to the canvas' top-left) → data coordinates. */
+  unproject(px: number, py: number): [number, number] {
+    const [x, y] = this.viewport().unproject([px, py]);
+    return [x, y];
+  }
+
+  /** Data coordinates → canvas pixel (relative to the canvas' top-left). */
+  project(x: number, y: number): [number, number] {
+    const [px, py] = this.viewport().project([x, y]);
+    return [px, py];
+  }
+
+  /** Turns drag-to-pan on (pan mode) or off (while drawing a lasso or rectangle). */
+  setPanning(on: boolean): void {
+    this.deck.setProps({ controller: on ? ({ doubleClickZoom: false, dragRotate: false } as never) : false });
+  }
+
+  destroy(): void {
+    this.deck.finalize();
+  }
+
+  private viewport() {
+    const viewport = this.deck.getViewports()[0];
+    if (!viewport) throw new Error('the map has not been drawn yet');
+    return viewport;
+  }
+
+  private update(): void {
+    if (this.colours.length !== this.n * 4) return;
+    this.version++;
+    this.deck.setProps({
+      layers: [
+        new ScatterplotLayer({
+          id: 'points',
+          data: {
+            length: this.n,
+            attributes: {
+              getPosition: { value: this.positions, size: 2 },
+              getFillColor: { value: this.colours, size: 4, normalized: true },
+            },
+          },
+          radiusUnits: 'pixels',
+          getRadius: this.radius,
+          radiusMinPixels: 1,
+          pickable: true,
+          stroked: false,
+          updateTriggers: { getFillColor: this.version, getPosition: this.version },
+        } as never),
+      ],
+    });
+  }
+}
