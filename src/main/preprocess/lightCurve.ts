@@ -10,6 +10,7 @@
  * Paper versus code: the paper's channel A is the absolute-magnitude normalisation flux·2^k
  * (default, `channelA: 'absmag'`); the code passes the raw smoothed flux (`channelA: 'raw'`).
  */
+import { mulberry32 } from '../../shared/random';
 import { numpyInterp, numpyLinspace } from './interpolate.js';
 import { meanFloat32, meanFloat64, nanMeanFloat32, stdFloat32, stdFloat64 } from './reductions.js';
 import { fft, ifft, rfft } from './fft.js';
@@ -130,16 +131,7 @@ export function fillNaNs(x: Float32Array, where = 'light curve'): { filled: Floa
 // Crops
 
 /** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /**
  * Crop starts for `views` views: fixed starts as given, or the reference's RandomCrop,

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../shared/random';
+
 /**
  * Deterministic randomness for training. Every random choice of step `s` (batch rows, masks,
  * crops, dropout) is drawn from a generator seeded by (run seed, s, purpose), never from state
@@ -17,17 +19,8 @@ export function mix32(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Mulberry32: small, fast, good enough for sampling; returns floats in [0, 1). */
-export function rngFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared mulberry32 generator for a seed. */
+export const rngFrom = mulberry32;
 
 /** The generator for one purpose at one step of a run. */
 export function stepRng(runSeed: number, step: number, purpose: string): () => number {

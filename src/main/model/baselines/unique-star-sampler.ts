@@ -4,17 +4,7 @@
  * its own negative within a batch), and the epoch shrinks to the number of unique stars.
  */
 
-/** Seeded uniform [0, 1) generator (mulberry32), so epochs are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../shared/random';
 
 export interface UniqueStarOptions {
   /** Seed of this epoch's draw (use e.g. baseSeed + epoch). */

@@ -6,6 +6,10 @@
  * ever masks and then stays fixed (the reference's sticky state). Padding is never masked.
  */
 
+import { mulberry32 } from '../../../shared/random';
+
+export { mulberry32 };
+
 export interface RandomMaskingOptions {
   maskProb?: number;
   zeroProb?: number;
@@ -22,17 +26,6 @@ export interface MaskedSpectrum {
   mask: Uint8Array;
 }
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class RandomMasking {
   readonly maskProb: number;

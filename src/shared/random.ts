@@ -1,0 +1,16 @@
+/**
+ * The one seeded PRNG of the project (mulberry32): small, fast, good enough for sampling, crops and
+ * masks, and identical in every module so a seed means the same draws everywhere.
+ */
+
+/** A generator of floats in [0, 1) from a 32-bit seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
