@@ -178,24 +178,36 @@ export class AnnIndex {
    * Rows of the graph are in the same order; distances are exact.
    */
   neighboursOfRows(from: number, to: number, k: number): KnnResult {
-    const count = to - from;
+    const dim = this.matrix.dim;
+    return this.searchMany(this.matrix.data.subarray(from * dim, to * dim), k, from);
+  }
+
+  /**
+   * The k nearest rows of each of several query vectors (row-major, the matrix's dimension) in
+   * one batch call. With `firstRow` ≥ 0, query q is row firstRow + q itself and is left out.
+   */
+  searchMany(queries: Float32Array, k: number, firstRow = -1): KnnResult {
+    const dim = this.matrix.dim;
+    if (queries.length % dim !== 0) throw new Error(`similarity search: ${queries.length} query values are not whole vectors of ${dim}`);
+    const count = queries.length / dim;
     const indices = new Int32Array(count * k).fill(-1);
     const distances = new Float32Array(count * k).fill(Infinity);
-    const dim = this.matrix.dim;
-    if (this.index) {
-      const found = this.index.search(this.matrix.data.subarray(from * dim, to * dim), k + 1, this.threads) as Usearch.BatchMatches;
-      for (let q = 0; q < count; q++) {
-        const row = from + q;
+    const extra = firstRow >= 0 ? 1 : 0;
+    const found = this.index ? (this.index.search(queries, k + extra, this.threads) as Usearch.BatchMatches) : null;
+    for (let q = 0; q < count; q++) {
+      const query = queries.subarray(q * dim, (q + 1) * dim);
+      const self = firstRow >= 0 ? firstRow + q : -1;
+      let list: Neighbour[];
+      if (found) {
         const cands: number[] = [];
-        const n = Number(found.counts[q]);
-        for (let j = 0; j < n; j++) cands.push(Number(found.keys[q * (k + 1) + j]));
-        this.write(this.refine(cands, this.matrix.data.subarray(row * dim, (row + 1) * dim), k, row), indices, distances, q * k);
+        // One query gives a plain Matches (no counts): all k + extra keys are valid.
+        const n = count === 1 ? found.keys.length : Number(found.counts[q]);
+        for (let j = 0; j < n; j++) cands.push(Number(found.keys[q * (k + extra) + j]));
+        list = this.refine(cands, query, k, self);
+      } else {
+        list = bruteForceSearch(this.matrix, query, k, self);
       }
-    } else {
-      for (let q = 0; q < count; q++) {
-        const row = from + q;
-        this.write(bruteForceSearch(this.matrix, this.matrix.data.subarray(row * dim, (row + 1) * dim), k, row), indices, distances, q * k);
-      }
+      this.write(list, indices, distances, q * k);
     }
     return { k, indices, distances };
   }

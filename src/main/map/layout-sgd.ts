@@ -68,6 +68,36 @@ export interface SgdOptions {
   onEpoch?: (done: number) => void;
 }
 
+/**
+ * The gradient coefficients as functions of the squared distance d², tabulated by the top 17 bits
+ * of d²'s float32 pattern (8 exponent + 8 mantissa bits: buckets 0.4 % wide, values at their
+ * centres, so ≤ 0.2 % off). Math.pow costs ~65 ns on the reference machine and the optimiser
+ * calls it once per sample, hundreds of millions of times; a table read costs ~1 ns.
+ */
+class GradientTables {
+  readonly attract = new Float32Array(65536);
+  readonly repel = new Float32Array(65536);
+  private readonly f32 = new Float32Array(1);
+  private readonly u32 = new Uint32Array(this.f32.buffer);
+
+  constructor(a: number, b: number, gamma: number) {
+    for (let idx = 0; idx < 65536; idx++) {
+      this.u32[0] = ((idx << 15) | (1 << 14)) >>> 0;
+      const d2 = this.f32[0];
+      if (!(d2 > 0) || !Number.isFinite(d2)) continue;
+      const pb = Math.pow(d2, b);
+      this.attract[idx] = (-2 * a * b * Math.pow(d2, b - 1)) / (a * pb + 1);
+      this.repel[idx] = (2 * gamma * b) / ((0.001 + d2) * (a * pb + 1));
+    }
+  }
+
+  /** The table row of a positive squared distance. */
+  index(d2: number): number {
+    this.f32[0] = d2;
+    return this.u32[0] >>> 15;
+  }
+}
+
 /** Lets the event loop breathe (progress events, abort) without slowing the loop measurably. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -111,8 +141,8 @@ export async function optimizeLayout(graph: CsrGraph, xy: Float32Array, o: SgdOp
     return state;
   };
   const clip = (v: number): number => (v > 4 ? 4 : v < -4 ? -4 : v);
-  const twoAB = 2 * a * b;
-  const twoGammaB = 2 * gamma * b;
+  const tables = new GradientTables(a, b, gamma);
+  const { attract, repel } = tables;
 
   let lastYield = performance.now();
   for (let epoch = 0; epoch < nEpochs; epoch++) {
@@ -125,7 +155,7 @@ export async function optimizeLayout(graph: CsrGraph, xy: Float32Array, o: SgdOp
       let dy = xy[j + 1] - xy[k + 1];
       let d2 = dx * dx + dy * dy;
       if (d2 > 0) {
-        const coeff = (-twoAB * Math.pow(d2, b - 1)) / (a * Math.pow(d2, b) + 1);
+        const coeff = attract[tables.index(d2)];
         const gx = clip(coeff * dx) * alpha;
         const gy = clip(coeff * dy) * alpha;
         xy[j] += gx; xy[j + 1] += gy;
@@ -134,13 +164,13 @@ export async function optimizeLayout(graph: CsrGraph, xy: Float32Array, o: SgdOp
       nextSample[e] += perSample[e];
       const nNeg = Math.floor((epoch - nextNegative[e]) / perNegative[e]);
       for (let p = 0; p < nNeg; p++) {
-        const r = (randInt() % n) * 2;
+        const r = ((randInt() >>> 1) % n) * 2; // 31 bits keep the modulo in integer arithmetic
         if (r === j) continue;
         dx = xy[j] - xy[r];
         dy = xy[j + 1] - xy[r + 1];
         d2 = dx * dx + dy * dy;
         if (d2 <= 0) continue;
-        const coeff = twoGammaB / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+        const coeff = repel[tables.index(d2)];
         xy[j] += clip(coeff * dx) * alpha;
         xy[j + 1] += clip(coeff * dy) * alpha;
       }

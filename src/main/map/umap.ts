@@ -30,7 +30,7 @@ export interface UmapOptions {
   seed?: number;
   /** 'auto' uses umap-js up to this many points (default 20 000). */
   smallLimit?: number;
-  /** The fast path fits at most this many points and places the rest (default 200 000). */
+  /** The fast path fits at most this many points and places the rest (default 50 000). */
   fitLimit?: number;
 }
 
@@ -71,7 +71,7 @@ export function resolveUmapOptions(n: number, o: UmapOptions = {}): Resolved {
   if (!(minDist >= 0 && minDist < spread)) throw new Error(`UMAP: minDist must be in [0, spread), got ${minDist} with spread ${spread}`);
   return {
     method, nNeighbors, minDist, spread, smallLimit,
-    nEpochs: o.nEpochs ?? (n <= 10_000 ? 500 : 200), seed: o.seed ?? 42, fitLimit: o.fitLimit ?? 200_000,
+    nEpochs: o.nEpochs ?? (n <= 10_000 ? 500 : 200), seed: o.seed ?? 42, fitLimit: o.fitLimit ?? 50_000,
   };
 }
 
@@ -88,6 +88,13 @@ function phaseReporter(phase: UmapProgress['phase'], total: number, hooks: UmapH
     hooks.onProgress?.({ phase, done, total, ratePerSecond: rate, etaSeconds: rate ? (total - done) / rate : null });
   };
 }
+
+/**
+ * The index behind UMAP's kNN graphs: built on one thread so a seed reproduces the layout, and
+ * with a smaller build beam than similarity search (the fuzzy graph tolerates approximate
+ * neighbours, as umap-learn's NN-descent does).
+ */
+const GRAPH_INDEX = { exactBelow: 2_000, threads: 1, expansionAdd: 64 };
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -158,7 +165,7 @@ export function pcaInit(m: VectorMatrix, seed: number): Float32Array {
 /** The fast engine on every row of `m`: kNN graph → fuzzy set → SGD. Interleaved xy. */
 async function fastFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<Float32Array> {
   const n = rowCount(m);
-  const index = AnnIndex.build(m, { exactBelow: 2_000, threads: 1 });
+  const index = AnnIndex.build(m, GRAPH_INDEX);
   const knn = await knnGraph(index, Math.min(o.nNeighbors - 1, n - 1), hooks);
   hooks.onProgress?.({ phase: 'graph', done: 0, total: 1, ratePerSecond: null, etaSeconds: null });
   const graph = fuzzySimplicialSet(knn, n);
@@ -175,7 +182,7 @@ async function fastFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<
 async function umapJsFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<Float32Array> {
   const n = rowCount(m);
   const k = Math.min(o.nNeighbors, n);
-  const index = AnnIndex.build(m, { exactBelow: 2_000, threads: 1 });
+  const index = AnnIndex.build(m, GRAPH_INDEX);
   const knn = await knnGraph(index, k - 1, hooks);
   // umap-js, like umap-learn, counts each point as its own first neighbour.
   const knnIndices: number[][] = [];
@@ -220,7 +227,7 @@ async function placeRest(m: VectorMatrix, fittedRows: Uint32Array, fittedXy: Flo
   const n = rowCount(m);
   const sub: VectorMatrix = { dim: m.dim, data: new Float32Array(fittedRows.length * m.dim) };
   fittedRows.forEach((r, i) => sub.data.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
-  const index = AnnIndex.build(sub, { exactBelow: 2_000, threads: 1 });
+  const index = AnnIndex.build(sub, GRAPH_INDEX);
   const k = Math.min(o.nNeighbors, fittedRows.length);
   const isFitted = new Uint8Array(n);
   fittedRows.forEach((r, i) => {
@@ -234,14 +241,9 @@ async function placeRest(m: VectorMatrix, fittedRows: Uint32Array, fittedXy: Flo
   const block = 4096;
   for (let s = 0; s < rest.length; s += block) {
     const rows = rest.slice(s, s + block);
-    const knn: KnnResult = { k, indices: new Int32Array(rows.length * k), distances: new Float32Array(rows.length * k) };
-    rows.forEach((r, q) => {
-      const found = index.search(m.data.subarray(r * m.dim, (r + 1) * m.dim), k);
-      found.forEach((nb, j) => {
-        knn.indices[q * k + j] = nb.row;
-        knn.distances[q * k + j] = nb.distance;
-      });
-    });
+    const queries = new Float32Array(rows.length * m.dim);
+    rows.forEach((r, q) => queries.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), q * m.dim));
+    const knn = index.searchMany(queries, k);
     const { sigma, rho } = smoothKnnDistances(knn, rows.length);
     rows.forEach((r, q) => {
       let sx = 0, sy = 0, sw = 0;
