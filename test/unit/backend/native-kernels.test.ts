@@ -145,10 +145,11 @@ describe('native cpu kernels', () => {
         tf.slice(t, [1, 1, 1], [2, 3, 2]), tf.slice(t, [0, 2, 0], [3, 2, 4]), tf.slice(t, [1, 0, 0], [1, 5, 4]),
         tf.pad(t, [[0, 1], [2, 0], [1, 3]]), tf.pad(t, [[1, 1], [0, 0], [0, 0]], 2.5),
         ...tf.split(t, [1, 3], 2), ...tf.split(t, 5, 1), tf.reverse(t, [0, 2]), tf.reverse(t, 1),
-        tf.concat([t, t], 1),
+        tf.concat([t, t], 1), tf.concat([t, tf.slice(t, [0, 0, 0], [3, 5, 2])], 2), tf.concat([t, t, t], 0),
+        tf.concat([t, tf.zeros([3, 0, 4], t.dtype)], 1),
       ].map((r) => tf.cast(r, 'float32'));
       const [g] = tf.grads((a: tf.Tensor) => tf.add(tf.slice(tf.pad(a, [[0, 0], [1, 1], [0, 2]]), [0, 1, 1], [3, 4, 3]).square().sum(),
-        tf.reverse(tf.split(a, [1, 3], 2)[1], 1).mul(tf.range(0, 3 * 5 * 3).reshape([3, 5, 3])).sum()))([x]);
+        tf.reverse(tf.split(a, [1, 3], 2)[1], 1).mul(tf.concat([a, a], 2).slice([0, 0, 1], [3, 5, 3])).sum()))([x]);
       return [...copies(x), ...copies(xi), g];
     });
     expectClose(plain, native);

@@ -284,6 +284,27 @@ const padV2Kernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   return backend.makeTensorInfo(outShape, x.dtype, out);
 };
 
+/** Concat: each input is copied into its slab of the output (the original copies row by row in JS). */
+const concatKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
+  const list = Object.values(inputs).filter((t) => prod(t.shape) > 0);
+  if (list.length < 2 || list[0].shape.length > 16) return null;
+  const values = list.map((t) => fourByteValues(backend, t));
+  const first = values[0];
+  if (!first || values.some((v) => !v || v.constructor !== first.constructor) || list.some((t) => t.dtype !== list[0].dtype)) return null;
+  const axis = util.parseAxisParam((attrs as { axis: number | number[] }).axis, list[0].shape)[0];
+  backend_util.assertParamsConsistent(list.map((t) => t.shape), axis);
+  const outShape = backend_util.computeOutShape(list.map((t) => t.shape), axis);
+  const out = allocLike(first, prod(outShape));
+  const outStrides = Int32Array.from([...util.computeStrides(outShape), 1]);
+  let offset = 0;
+  list.forEach((t, i) => {
+    addon.stridedCopy(values[i]!, out, Int32Array.from(t.shape), Int32Array.from([...util.computeStrides(t.shape), 1]), outStrides,
+      0, offset * outStrides[axis]);
+    offset += t.shape[axis];
+  });
+  return backend.makeTensorInfo(outShape, list[0].dtype, out);
+};
+
 /** Reverse: a copy that walks the reversed axes of the source backwards (negative strides). */
 const reverseKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const { x } = inputs;
@@ -395,6 +416,7 @@ const NATIVE_IMPLS: Record<string, NativeImpl> = {
   SplitV: splitVKernel,
   PadV2: padV2Kernel,
   Reverse: reverseKernel,
+  Concat: concatKernel,
   Softmax: softmaxKernel,
   Sum: reduceKernel(0, 'axis'),
   Mean: reduceKernel(1, 'axis'),
