@@ -144,18 +144,19 @@ print(json.dumps(sum(1 for p in im.getdata() if min(p) < 235)))`, [mapShot])) as
     // A point of radius 3.2 px covers ~30 px; overlaps and the margin still leave well over 8 per point.
     expect(drawn).toBeGreaterThan(8 * n);
 
-    // Lasso: a hexagon around the layout's centre, vertices at whole pixels, no point within 1.5 px of an edge.
+    // Lasso: a hexagon around the layout's centre, vertices at whole pixels, no point within 1.2 px of an edge.
     const sortedX = [...layout.x].sort((a, b) => a - b);
     const sortedY = [...layout.y].sort((a, b) => a - b);
     const [cx, cy] = [sortedX[n >> 1], sortedY[n >> 1]];
     const [sx, sy] = [sortedX[n - 1] - sortedX[0], sortedY[n - 1] - sortedY[0]];
     const points = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
     let pagePolygon: [number, number][] = [];
-    for (const r of [0.3, 0.27, 0.33, 0.24, 0.36, 0.21]) {
-      const vertices = await Promise.all(Array.from({ length: 6 }, (_, k) => toPage(page, cx + r * sx * Math.cos((k * Math.PI) / 3 + 0.2), cy + r * sy * Math.sin((k * Math.PI) / 3 + 0.2))));
+    const tries = [0.3, 0.25, 0.35, 0.2, 0.4].flatMap((r) => [0.2, 0.5, 0.8, 1.1, 1.4, 1.7].map((turn) => ({ r, turn })));
+    for (const { r, turn } of tries) {
+      const vertices = await Promise.all(Array.from({ length: 6 }, (_, k) => toPage(page, cx + r * sx * Math.cos((k * Math.PI) / 3 + turn), cy + r * sy * Math.sin((k * Math.PI) / 3 + turn))));
       const rounded = vertices.map(([px, py]) => [Math.round(px), Math.round(py)] as [number, number]);
       const clearance = Math.min(...points.map((p) => Math.min(...rounded.map((a, i) => segmentDistance(p, a, rounded[(i + 1) % rounded.length])))));
-      if (clearance > 1.5) { pagePolygon = rounded; break; }
+      if (clearance > 1.2) { pagePolygon = rounded; break; }
     }
     expect(pagePolygon.length).toBe(6);
     // Expected rows from the layout coordinates (in page space, where the test drew).

@@ -72,8 +72,19 @@ export function exportColumnName(label: string): string {
   return /^[0-9]/.test(name) ? `c_${name}` : name;
 }
 
+/** How long the store stays open after the last map request. */
+const STORE_IDLE_MS = 20_000;
+
+interface HeldStore {
+  dir: string;
+  store: Promise<ProjectStore>;
+  users: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
 export class MapService {
   private readonly loaded = new Map<string, LoadedEmbedding>();
+  private held: HeldStore | null = null;
 
   constructor(
     private readonly project: ProjectSession,
@@ -348,14 +359,39 @@ export class MapService {
     return dir;
   }
 
+  /**
+   * Runs `f` on the project's store, kept open between requests (opening DuckDB costs a few
+   * hundred ms, too slow for a click) and closed after `STORE_IDLE_MS` without use.
+   */
   private async withStore<T>(dir: string, f: (store: ProjectStore) => Promise<T>): Promise<T> {
-    const { ProjectStore } = await import('../store/index');
-    const store = await ProjectStore.open(dir);
-    try {
-      return await f(store);
-    } finally {
-      await store.close();
+    if (!this.held || this.held.dir !== dir) {
+      const previous = this.held;
+      this.held = { dir, store: import('../store/index').then(({ ProjectStore }) => ProjectStore.open(dir)), users: 0, timer: null };
+      if (previous) this.closeWhenIdle(previous, 0);
     }
+    const held = this.held;
+    held.users++;
+    if (held.timer) clearTimeout(held.timer);
+    try {
+      return await f(await held.store);
+    } catch (err) {
+      if (this.held === held && (await held.store.then(() => false, () => true))) this.held = null; // a failed open is retried next time
+      throw err;
+    } finally {
+      held.users--;
+      this.closeWhenIdle(held, held === this.held ? STORE_IDLE_MS : 0);
+    }
+  }
+
+  private closeWhenIdle(held: HeldStore, afterMs: number): void {
+    if (held.users > 0) return;
+    if (held.timer) clearTimeout(held.timer);
+    held.timer = setTimeout(() => {
+      if (held.users > 0) return;
+      if (this.held === held) this.held = null;
+      void held.store.then((s) => s.close(), () => undefined);
+    }, afterMs);
+    held.timer.unref?.();
   }
 
   /** The matrix of `name`, from memory unless the stored vectors changed. */

@@ -5,7 +5,7 @@
  * the DESA light-curve transform, plus every matched catalogue value.
  */
 import { ContractError, type StarDetail } from '../../shared/contract';
-import { preprocessLightCurve, preprocessSpectrum } from '../preprocess/index';
+import { autocorrelation, fillNaNs, LIGHT_CURVE_DEFAULTS, logAmplitudeSpectrum, movingAverage, preprocessSpectrum, stitchQuarters } from '../preprocess/index';
 import type { ProjectStore } from '../store/index';
 
 /** Most points of one plotted series; longer series are thinned by min/max pairs so peaks survive. */
@@ -93,24 +93,24 @@ async function lightCurveOf(store: ProjectStore, kic: number, notes: string[]): 
   const parts = await store.getLightCurves(kic, 'Kepler');
   if (parts.length === 0) return null;
   const total = parts.reduce((n, p) => n + p.time.length, 0);
-  // The whole series as one view (crop 0, length n): the ACF and FFT the model's transform computes.
-  const pre = preprocessLightCurve(
-    parts.map((p) => ({ pdcsapFlux: p.pdcsapFlux, quality: p.quality, quarter: p.quarter, sourcePath: p.sourcePath })),
-    { channelA: 'raw', crop: 0, views: 1, length: total },
-  );
+  // The model's light-curve chain on the whole series (stitch, fill, smooth, then ACF and
+  // log|rfft|, as transformView computes them), without resampling onto the model length.
+  const { stitched } = stitchQuarters(parts.map((p) => p.pdcsapFlux));
+  const smoothed = movingAverage(fillNaNs(stitched, parts[0].sourcePath).filled, LIGHT_CURVE_DEFAULTS.movingAverageWindow);
+  const acfRaw = autocorrelation(smoothed);
+  const fftLog1pAbs = logAmplitudeSpectrum(smoothed);
   const time = new Float64Array(total);
   let at = 0;
   for (const p of parts) { time.set(p.time, at); at += p.time.length; }
-  const level = median(pre.stitched);
-  const flux = pre.stitched.map((v) => v / level);
+  const level = median(stitched);
+  const flux = stitched.map((v) => v / level);
   const steps: number[] = [];
   for (let i = 1; i < time.length; i++) if (Number.isFinite(time[i]) && Number.isFinite(time[i - 1])) steps.push(time[i] - time[i - 1]);
   const cadence = median(steps);
   if (!(cadence > 0)) notes.push(`KIC ${kic}: no regular cadence in the time stamps; ACF lags and FFT frequencies are per sample`);
   const dt = cadence > 0 ? cadence : 1;
-  const view = pre.views[0];
-  const lagDays = Float64Array.from(view.acfRaw, (_, k) => k * dt);
-  const frequencyPerDay = Float64Array.from(view.fftLog1pAbs, (_, k) => k / (total * dt));
+  const lagDays = Float64Array.from(acfRaw, (_, k) => k * dt);
+  const frequencyPerDay = Float64Array.from(fftLog1pAbs, (_, k) => k / (total * dt));
   let start = 0;
   const quarters = parts.map((p) => {
     const t = p.time.filter(Number.isFinite);
@@ -119,12 +119,12 @@ async function lightCurveOf(store: ProjectStore, kic: number, notes: string[]): 
     return span;
   });
   const keepLc = thinForPlot(flux);
-  const keepAcf = thinForPlot(view.acfRaw);
-  const keepFft = thinForPlot(view.fftLog1pAbs);
+  const keepAcf = thinForPlot(acfRaw);
+  const keepFft = thinForPlot(fftLog1pAbs);
   return {
     time: pick(time, keepLc), flux: pick(flux, keepLc), quarters,
-    acf: { lagDays: pick(lagDays, keepAcf), value: pick(view.acfRaw, keepAcf) },
-    fft: { frequencyPerDay: pick(frequencyPerDay, keepFft), log1pAmplitude: pick(view.fftLog1pAbs, keepFft) },
+    acf: { lagDays: pick(lagDays, keepAcf), value: pick(acfRaw, keepAcf) },
+    fft: { frequencyPerDay: pick(frequencyPerDay, keepFft), log1pAmplitude: pick(fftLog1pAbs, keepFft) },
   };
 }
 

@@ -1,15 +1,14 @@
 /**
  * The map canvas: deck.gl's ScatterplotLayer in an OrthographicView (data coordinates, y up) fed
  * with binary attributes (interleaved float32 positions, RGBA bytes), so a million points cost
- * two typed arrays and no per-point objects. Zoom with the wheel, pan by dragging; a click picks
- * the nearest point within a few pixels.
+ * two typed arrays and no per-point objects. Zoom with the wheel, pan by dragging. Clicks are
+ * resolved on the CPU (`nearest`), not by GPU picking: a scan of the positions costs a few ms
+ * even at a million points and behaves the same under software WebGL.
  */
-import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
+import { Deck, OrthographicView, type OrthographicViewState } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 
 export interface ScatterOptions {
-  /** Called with the picked row, or null for a click on empty space. */
-  onClick?: (row: number | null) => void;
   /** Called after every drawn frame with the number of points drawn. */
   onRendered?: (points: number) => void;
 }
@@ -29,8 +28,7 @@ export class ScatterMap {
       initialViewState: { target: [0, 0, 0], zoom: 0 } satisfies OrthographicViewState,
       controller: { doubleClickZoom: false, dragRotate: false } as never,
       layers: [],
-      getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'crosshair'),
-      onClick: (info: PickingInfo) => this.options.onClick?.(info.index >= 0 ? info.index : null),
+      getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
       onAfterRender: () => this.options.onRendered?.(this.n),
     });
   }
@@ -81,6 +79,23 @@ export class ScatterMap {
     return [px, py];
   }
 
+  /** The row drawn nearest to canvas pixel (px, py), if one lies within `maxPixels`; else null. */
+  nearest(px: number, py: number, maxPixels = 6): number | null {
+    const [x, y] = this.unproject(px, py);
+    const [ex] = this.unproject(px + maxPixels, py);
+    const limit = (ex - x) ** 2;
+    let best: number | null = null;
+    let bestD = limit;
+    for (let i = 0; i < this.n; i++) {
+      const d = (this.positions[i * 2] - x) ** 2 + (this.positions[i * 2 + 1] - y) ** 2;
+      if (d <= bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
   /** Turns drag-to-pan on (pan mode) or off (while drawing a lasso or rectangle). */
   setPanning(on: boolean): void {
     this.deck.setProps({ controller: on ? ({ doubleClickZoom: false, dragRotate: false } as never) : false });
@@ -113,7 +128,7 @@ export class ScatterMap {
           radiusUnits: 'pixels',
           getRadius: this.radius,
           radiusMinPixels: 1,
-          pickable: true,
+          pickable: false,
           stroked: false,
           updateTriggers: { getFillColor: this.version, getPosition: this.version },
         } as never),
