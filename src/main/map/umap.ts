@@ -162,8 +162,8 @@ export function pcaInit(m: VectorMatrix, seed: number): Float32Array {
   return xy;
 }
 
-/** The fast engine on every row of `m`: kNN graph → fuzzy set → SGD. Interleaved xy. */
-async function fastFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<Float32Array> {
+/** The fast engine on every row of `m`: kNN graph → fuzzy set → SGD. Interleaved xy, and the index (reused to place the rest). */
+async function fastFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<{ xy: Float32Array; index: AnnIndex }> {
   const n = rowCount(m);
   const index = AnnIndex.build(m, GRAPH_INDEX);
   const knn = await knnGraph(index, Math.min(o.nNeighbors - 1, n - 1), hooks);
@@ -175,7 +175,7 @@ async function fastFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promise<
   const { a, b } = findAbParams(o.spread, o.minDist);
   const report = phaseReporter('layout', o.nEpochs, hooks);
   await optimizeLayout(graph, xy, { nEpochs: o.nEpochs, a, b, seed: o.seed, signal: hooks.signal, onEpoch: report });
-  return xy;
+  return { xy, index };
 }
 
 /** umap-js on every row, one epoch per step(), with our exact kNN graph handed in. */
@@ -221,13 +221,11 @@ async function umapJsFit(m: VectorMatrix, o: Resolved, hooks: UmapHooks): Promis
 
 /**
  * Places the rows not in `fittedRows` at the membership-weighted mean of their nearest fitted
- * neighbours' coordinates (weights from the same σ/ρ smoothing as the fuzzy set).
+ * neighbours' coordinates (weights from the same σ/ρ smoothing as the fuzzy set). `index` is
+ * the fitted rows' index (its row i is fittedRows[i]).
  */
-async function placeRest(m: VectorMatrix, fittedRows: Uint32Array, fittedXy: Float32Array, o: Resolved, hooks: UmapHooks, out: Float32Array): Promise<void> {
+async function placeRest(m: VectorMatrix, fittedRows: Uint32Array, fittedXy: Float32Array, index: AnnIndex, o: Resolved, hooks: UmapHooks, out: Float32Array): Promise<void> {
   const n = rowCount(m);
-  const sub: VectorMatrix = { dim: m.dim, data: new Float32Array(fittedRows.length * m.dim) };
-  fittedRows.forEach((r, i) => sub.data.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
-  const index = AnnIndex.build(sub, GRAPH_INDEX);
   const k = Math.min(o.nNeighbors, fittedRows.length);
   const isFitted = new Uint8Array(n);
   fittedRows.forEach((r, i) => {
@@ -276,14 +274,14 @@ export async function computeUmap(m: VectorMatrix, options: UmapOptions = {}, ho
   if (o.method === 'umap-js') {
     xy = await umapJsFit(m, o, hooks);
   } else if (n <= o.fitLimit) {
-    xy = await fastFit(m, o, hooks);
+    xy = (await fastFit(m, o, hooks)).xy;
   } else {
     const rows = sampleIndices(n, o.fitLimit, mulberry32(o.seed ^ 0x5bd1e995));
     const sub: VectorMatrix = { dim: m.dim, data: new Float32Array(rows.length * m.dim) };
     rows.forEach((r, i) => sub.data.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
-    const subXy = await fastFit(sub, o, hooks);
+    const fit = await fastFit(sub, o, hooks);
     xy = new Float32Array(n * 2);
-    await placeRest(m, rows, subXy, o, hooks, xy);
+    await placeRest(m, rows, fit.xy, fit.index, o, hooks, xy);
     fitted = rows.length;
   }
   const x = new Float32Array(n);
