@@ -752,6 +752,25 @@ static napi_value ChannelNormBackward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* channelAffine(x, mean, scale, bias, y, rows, C): y = (x − mean)·scale + bias per channel (BatchNorm1d in eval mode). */
+static napi_value ChannelAffine(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *mean = typed_data(env, argv[1], NULL);
+  const float *scale = typed_data(env, argv[2], NULL);
+  const float *bias = typed_data(env, argv[3], NULL);
+  float *y = typed_data(env, argv[4], NULL);
+  if (!x || !mean || !scale || !bias || !y) return NULL;
+  const int64_t rows = get_int(env, argv[5]), C = get_int(env, argv[6]);
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * C;
+    float *yr = y + r * C;
+    for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * scale[c] + bias[c];
+  }
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -774,6 +793,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"stridedCopy", NULL, StridedCopy, NULL, NULL, NULL, napi_default, NULL},
     {"softmaxGrad", NULL, SoftmaxGrad, NULL, NULL, NULL, napi_default, NULL},
     {"adamwStep", NULL, AdamWStep, NULL, NULL, NULL, napi_default, NULL},
+    {"channelAffine", NULL, ChannelAffine, NULL, NULL, NULL, napi_default, NULL},
     {"siluForward", NULL, SiluForward, NULL, NULL, NULL, napi_default, NULL},
     {"siluBackward", NULL, SiluBackward, NULL, NULL, NULL, napi_default, NULL},
     {"channelNormForward", NULL, ChannelNormForward, NULL, NULL, NULL, napi_default, NULL},

@@ -60,7 +60,7 @@ describe('fused layers', () => {
   });
 
   for (const shape of [[6, 4], [3, 9, 5]]) {
-    it(`BatchNorm1d (training) on ${JSON.stringify(shape)}: output, gradients and running statistics`, () => {
+    it(`BatchNorm1d on ${JSON.stringify(shape)}: training and eval outputs, gradients and running statistics`, () => {
       const x = tf.randomNormal(shape, 0.5, 2, 'float32', 2);
       const c = shape[shape.length - 1];
       const run = (native: boolean) => withNative(native, () => {
@@ -70,7 +70,11 @@ describe('fused layers', () => {
         const w = tf.randomNormal(shape, 0, 1, 'float32', 5);
         const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.forward(x, true), w)) as tf.Scalar, [bn.weight, bn.bias]);
         const dx = tf.grad((t: Tensor) => tf.sum(tf.mul(bn.forward(t, true), w)))(x);
-        const out = [value, grads[bn.weight.name], grads[bn.bias.name], dx, bn.runningMean, bn.runningVar].map((t) => t.dataSync().slice());
+        // eval mode (running statistics), as when embedding or fine-tuning on a frozen encoder
+        const evalGrads = tf.variableGrads(() => tf.sum(tf.mul(bn.forward(x, false), w)) as tf.Scalar, [bn.weight, bn.bias]);
+        const evalDx = tf.grad((t: Tensor) => tf.sum(tf.mul(bn.forward(t, false), w)))(x);
+        const out = [value, grads[bn.weight.name], grads[bn.bias.name], dx, bn.runningMean, bn.runningVar, bn.forward(x, false),
+          evalGrads.value, evalGrads.grads[bn.weight.name], evalGrads.grads[bn.bias.name], evalDx].map((t) => t.dataSync().slice());
         bn.dispose();
         return out;
       });

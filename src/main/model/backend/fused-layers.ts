@@ -88,3 +88,29 @@ export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Ten
   const statShape = perRow ? [...x.shape.slice(0, -1), 1] : [channels];
   return { y, mean: tf.tensor(mean, statShape, 'float32'), variance: tf.tensor(variance, statShape, 'float32') };
 }
+
+/**
+ * y = (x − mean)·scale + bias per channel (last axis) in one pass: BatchNorm1d in eval mode, with scale =
+ * weight/√(running var + eps) computed by the caller. The same float32 operations as the op-by-op formula.
+ * Gradients (rarely needed: a frozen encoder under a trained head) use ops.
+ */
+export function fusedChannelAffine(x: Tensor, mean: Tensor, scale: Tensor, bias: Tensor): Tensor | null {
+  const addon = addonFor(x, mean, scale, bias);
+  const channels = x.shape[x.rank - 1];
+  if (!addon || x.rank < 1 || x.size === 0 || [mean, scale, bias].some((t) => t.size !== channels)) return null;
+  const axes = [...Array(x.rank - 1).keys()];
+  const affine = tf.customGrad(((input: Tensor, m: Tensor, s: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
+    const y = new Float32Array(input.size);
+    addon.channelAffine(f32(input)!, f32(m)!, f32(s)!, f32(b)!, y, input.size / channels, channels);
+    save([input, m, s]);
+    return {
+      value: tf.tensor(y, input.shape, 'float32'),
+      gradFunc: (dy: Tensor, [xs, ms, ss]: Tensor[]) => {
+        const dyScaled = tf.mul(dy, ss);
+        return [dyScaled, tf.reshape(tf.neg(tf.sum(dyScaled, axes)), m.shape), tf.reshape(tf.sum(tf.mul(dy, tf.sub(xs, ms)), axes), s.shape),
+          tf.reshape(tf.sum(dy, axes), b.shape)];
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return affine(x, mean, scale, bias);
+}

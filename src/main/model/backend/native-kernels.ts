@@ -43,6 +43,8 @@ export interface NativeKernelAddon {
     invStd: Float32Array, rows: number, channels: number, eps: number, perRow: 0 | 1, variance: Float32Array): void;
   channelNormBackward(x: Float32Array, dy: Float32Array, weight: Float32Array, mean: Float32Array, invStd: Float32Array,
     dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1): void;
+  channelAffine(x: Float32Array, mean: Float32Array, scale: Float32Array, bias: Float32Array, y: Float32Array, rows: number,
+    channels: number): void;
   setThreads(n: number): void;
 }
 

@@ -2,7 +2,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module } from '../params';
-import { fusedChannelNorm } from '../backend/fused-layers';
+import { fusedChannelAffine, fusedChannelNorm } from '../backend/fused-layers';
 
 /**
  * nn.BatchNorm1d over the last axis of (B, C) or (B, L, C).
@@ -47,7 +47,7 @@ export class BatchNorm1d extends Module {
         this.updateRunningStats(mean, variance, n);
       }
       const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
-      return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
+      return fusedChannelAffine(x, mean, scale, this.bias) ?? tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
     });
   }
 
