@@ -82,6 +82,23 @@ interface HeldStore {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
+/**
+ * The UMAP settings of a request, checked (the rest of the params are not UMAP's business).
+ * @throws ContractError 'bad-request' naming the bad setting
+ */
+export function layoutOptions(p: MapLayoutOptions): MapLayoutOptions {
+  const bad = (field: string, want: string): never => {
+    throw new ContractError('bad-request', `map.layout: '${field}' must be ${want}, got ${JSON.stringify((p as Record<string, unknown>)[field])}`);
+  };
+  if (p.method !== undefined && !['auto', 'umap-js', 'fast'].includes(p.method)) bad('method', "'auto', 'umap-js' or 'fast'");
+  for (const field of ['nNeighbors', 'nEpochs', 'seed'] as const) {
+    const v = p[field];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < (field === 'seed' ? 0 : 1))) bad(field, field === 'seed' ? 'an integer ≥ 0' : 'a positive integer');
+  }
+  if (p.minDist !== undefined && (typeof p.minDist !== 'number' || !(p.minDist >= 0))) bad('minDist', 'a number ≥ 0');
+  return { method: p.method, nNeighbors: p.nNeighbors, minDist: p.minDist, nEpochs: p.nEpochs, seed: p.seed };
+}
+
 export class MapService {
   private readonly loaded = new Map<string, LoadedEmbedding>();
   private held: HeldStore | null = null;
@@ -94,8 +111,9 @@ export class MapService {
   // ---------------------------------------------------------------- map.layout
 
   /** Starts the UMAP job of one embedding; its result is a MapLayout. */
-  startLayout(embedding: string, options: MapLayoutOptions): StartedJob<MapLayout> {
+  startLayout(embedding: string, given: MapLayoutOptions): StartedJob<MapLayout> {
     const dir = this.requireDir('map.layout');
+    const options = layoutOptions(given);
     return this.jobs.start('map.layout', async (ctx) => {
       ctx.onProgress({ jobId: ctx.jobId, kind: ctx.kind, phase: `loading embedding '${embedding}'`, done: 0, total: null, unit: 'stars', rate: null, etaSeconds: null });
       const loaded = await this.withStore(dir, (store) => this.load(store, embedding));
@@ -334,6 +352,9 @@ export class MapService {
       if (loaded.layout) {
         columns.push({ kind: 'float32', name: 'umap_x', values: loaded.layout.x, description: `UMAP of embedding ${p.embedding}` });
         columns.push({ kind: 'float32', name: 'umap_y', values: loaded.layout.y, description: `UMAP of embedding ${p.embedding}` });
+      }
+      if (p.columns !== undefined && !(Array.isArray(p.columns) && p.columns.every((c) => typeof c === 'string'))) {
+        throw new ContractError('bad-request', `${m}: 'columns' must be an array of column ids (see map.columns)`);
       }
       const used = new Set(columns.map((c) => c.name.toLowerCase()));
       for (const id of p.columns ?? []) {

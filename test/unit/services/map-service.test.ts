@@ -12,6 +12,7 @@ import { ContractError } from '../../../src/shared/contract';
 import { createServices, type DesaServices } from '../../../src/main/services/index';
 import { crossValidate, fitLogistic, predictProbabilities, stratifiedFolds } from '../../../src/main/services/map-classifier';
 import { ProjectStore } from '../../../src/main/store/index';
+import { thinForPlot } from '../../../src/main/services/star-detail';
 import { gaussian, mulberry32 } from '../../../src/main/map/random';
 import { runPython } from '../../helpers/python';
 
@@ -125,6 +126,8 @@ print(json.dumps({'ids': list(t['star_id']), 'kic': [int(k) for k in t['kic']], 
     await expect(services.call('map.similar', { embedding: 'f', rows: [0, 999] })).rejects.toThrow(/rows must be integers in 0\.\.79/);
     await expect(services.call('map.classify', { embedding: 'f', name: 'x', classes: [{ label: 'a', rows: [0] }, { label: 'b', rows: [50, 51] }] })).rejects.toThrow(/class 'a' has 1 star/);
     await expect(services.call('export.selection', { embedding: 'f', path: join(work, 'x.txt') })).rejects.toBeInstanceOf(ContractError);
+    await expect(services.call('map.layout', { embedding: 'f', method: 'tsne' as never })).rejects.toThrow(/'method' must be 'auto', 'umap-js' or 'fast', got "tsne"/);
+    await expect(services.call('map.column', { embedding: 'f', column: 'star:colour' })).rejects.toThrow(/no star column 'star:colour'/);
   });
 });
 
@@ -172,5 +175,19 @@ print(json.dumps(P.ravel().tolist()))`, [JSON.stringify({ X: Array.from(X), y, d
     const cv = crossValidate(X, 2, labels.map((_, i) => i), labels, 2, 3);
     expect(cv.confusion.flat().reduce((a, b) => a + b, 0)).toBe(labels.length);
     expect(cv.accuracy).toBe(1);
+  });
+});
+
+describe('plot thinning', () => {
+  it('keeps every spike of a long series while cutting it to the point budget', () => {
+    const n = 100_000;
+    const series = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 500));
+    const spikes = [1234, 56_789, 99_001];
+    for (const i of spikes) series[i] = i === 56_789 ? -50 : 50;
+    const kept = thinForPlot(series, 2000);
+    expect(kept.length).toBeLessThanOrEqual(2000);
+    expect(Array.from(kept)).toEqual(expect.arrayContaining(spikes));
+    expect(Array.from(kept)).toEqual([...kept].sort((a, b) => a - b));
+    expect(thinForPlot(series.subarray(0, 10), 2000)).toEqual(Uint32Array.from({ length: 10 }, (_, i) => i));
   });
 });

@@ -209,3 +209,15 @@ export class MapState {
     }
   }
 }
+
+const states = new WeakMap<DesaClient, MapState>();
+
+/** The one MapState of a client, so the map, its selection and subsets survive switching screens. */
+export function mapStateFor(client: DesaClient): MapState {
+  let state = states.get(client);
+  if (!state) {
+    state = new MapState(client);
+    states.set(client, state);
+  }
+  return state;
+}
