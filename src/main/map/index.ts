@@ -2,7 +2,7 @@
  * Map explorer core: embedding matrices, ANN similarity search, UMAP layouts, lasso/rectangle
  * selection and named subsets. See docs/decisions/map.md.
  */
-export { loadEmbeddingMatrix, makeMatrix, matrixHash, centroidOf, rowOf, rowCount, mapCacheDir, type EmbeddingMatrix } from './matrix';
+export { loadEmbeddingMatrix, makeMatrix, matrixHash, centroidOf, rowOf, rowCount, mapCacheDir, starRowIndex, type EmbeddingMatrix } from './matrix';
 export { AnnIndex, bruteForceSearch, distanceToRow, type AnnOptions, type Neighbour, type KnnResult, type VectorMatrix } from './ann';
 export { computeUmap, projectUmap, layoutCacheFile, resolveUmapOptions, knnGraph, type UmapOptions, type UmapProgress, type UmapHooks, type UmapLayout } from './umap';
 export { fuzzySimplicialSet, smoothKnnDistances, type CsrGraph } from './fuzzy-graph';

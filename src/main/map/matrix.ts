@@ -107,3 +107,8 @@ export function centroidOf(m: { dim: number; data: Float32Array }, rows: ArrayLi
   }
   return Float32Array.from(sum, (s) => s / rows.length);
 }
+
+/** Star id → row of the matrix (for "click a star" → its vector, neighbours and map point). */
+export function starRowIndex(m: EmbeddingMatrix): Map<string, number> {
+  return new Map(m.starIds.map((id, row) => [id, row]));
+}

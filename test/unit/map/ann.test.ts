@@ -56,6 +56,15 @@ describe('ANN similarity search', () => {
     expect(got.every((n) => blobs.labels[n.row] === 3)).toBe(true);
   });
 
+  it('answers a batch of one query and of many like single searches', () => {
+    const one = hnsw.searchMany(matrix.data.slice(42 * 48, 43 * 48), 10);
+    expect(Array.from(one.indices)).toEqual(hnsw.search(matrix.data.slice(42 * 48, 43 * 48), 10).map((n) => n.row));
+    const many = hnsw.searchMany(matrix.data.slice(0, 3 * 48), 10);
+    for (let q = 0; q < 3; q++) {
+      expect(Array.from(many.indices.subarray(q * 10, q * 10 + 10))).toEqual(hnsw.search(matrix.data.slice(q * 48, (q + 1) * 48), 10).map((n) => n.row));
+    }
+  });
+
   it('computes the kNN graph of a block of rows', () => {
     const g = hnsw.neighboursOfRows(100, 110, 5);
     for (let q = 0; q < 10; q++) {
