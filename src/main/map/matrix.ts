@@ -49,9 +49,14 @@ export function makeMatrix(name: string, starIds: string[], dim: number, data: F
  * @throws Error naming the project when no vector has that name, or a record is truncated
  */
 export async function loadEmbeddingMatrix(store: ProjectStore, name: string): Promise<EmbeddingMatrix> {
-  const rows = await store.database.all<{ star_id: string; dim: number; array_file: string; array_offset: bigint | number; array_length: bigint | number }>(
-    'SELECT star_id, dim, array_file, array_offset, array_length FROM embeddings WHERE name = $1 ORDER BY star_id',
-    [name],
+  // The store's only public handle is its writer connection: queue the read as a transaction so
+  // it never interleaves with (or sees half of) a batch being written.
+  const db = store.database;
+  const rows = await db.transaction(() =>
+    db.all<{ star_id: string; dim: number; array_file: string; array_offset: bigint | number; array_length: bigint | number }>(
+      'SELECT star_id, dim, array_file, array_offset, array_length FROM embeddings WHERE name = $1 ORDER BY star_id',
+      [name],
+    ),
   );
   if (rows.length === 0) throw new Error(`${store.dir}: no embeddings named '${name}'`);
   const dim = rows[0].dim;
