@@ -53,8 +53,16 @@ export function robustRange(values: Float64Array): [number, number] | null {
 }
 
 /**
- * RGBA per point (4 bytes each). With a selection, selected points keep full opacity and the rest
- * are drawn faint; `highlight` rows (similar stars, the clicked star) are drawn in a strong accent.
+ * Opacity of a point in a map of n points: opaque for small maps, more transparent as maps grow,
+ * so overlapping points add up and dense regions read darker (density shading without a second pass).
+ */
+export function pointAlpha(n: number): number {
+  return n <= 20_000 ? 200 : n <= 200_000 ? 120 : 60;
+}
+
+/**
+ * RGBA per point (4 bytes each). With a selection, selected points keep their opacity and the
+ * rest are drawn faint; `highlight` rows (similar stars, the clicked star) are drawn in a strong accent.
  */
 export function pointColours(
   n: number,
@@ -64,6 +72,8 @@ export function pointColours(
   highlight: ArrayLike<number> = [],
 ): Uint8Array {
   const out = new Uint8Array(n * 4);
+  const alpha = pointAlpha(n);
+  const faint = Math.min(40, alpha >> 1);
   for (let i = 0; i < n; i++) {
     let rgb: Rgb = PLAIN;
     if (column?.kind === 'categorical') rgb = categoryColour(column.codes[i]);
@@ -72,7 +82,7 @@ export function pointColours(
       rgb = Number.isFinite(v) && range ? viridis((v - range[0]) / (range[1] - range[0])) : NO_VALUE;
     }
     const dim = selected !== null && selected[i] === 0;
-    out.set(dim ? [rgb[0], rgb[1], rgb[2], 40] : [rgb[0], rgb[1], rgb[2], 200], i * 4);
+    out.set([rgb[0], rgb[1], rgb[2], dim ? faint : alpha], i * 4);
   }
   for (let h = 0; h < highlight.length; h++) out.set([220, 30, 60, 255], highlight[h] * 4);
   return out;
