@@ -73,7 +73,9 @@ export class TrainingState {
       this.jobId = null;
       this.progress = null;
       this.cancelling = false;
-      this.lastOutcome = event.state;
+      // A cancelled training ends its job normally (the run checkpoints and reports stoppedBy).
+      const stoppedBy = (event.result as { stoppedBy?: string } | null)?.stoppedBy;
+      this.lastOutcome = event.state !== 'done' ? event.state : stoppedBy === 'cancelled' ? 'cancelled' : stoppedBy === 'early-stopping' ? 'early-stopped' : 'done';
       void this.refresh().then(() => {
         if (event.state === 'failed') this.error = event.error ?? 'training failed';
       });
@@ -114,6 +116,8 @@ export class TrainingState {
       this.jobId = jobId;
       this.jobRun = run;
       this.selected = run;
+      // The run's previous held-out figures are stale from now on.
+      this.evaluation = null;
     });
   }
 
@@ -152,6 +156,7 @@ export class TrainingState {
           const detail = await this.client.call('runs.get', { projectDir: dir, run });
           if (run !== this.selected) continue;
           this.detail = detail;
+          this.updateRow(detail);
           // A running job's held-out outputs are those of its previous stop; show them only once it ends.
           const live = this.jobId !== null && this.jobRun === run;
           this.evaluation = live ? null : this.threshold === 0.5 ? detail.evaluation : await this.client.call('runs.evaluate', { projectDir: dir, run, threshold: this.threshold });
@@ -163,6 +168,13 @@ export class TrainingState {
     } finally {
       this.reading = false;
     }
+  }
+
+  /** Keeps the run list's row of a run in step with its freshly read detail (a new run joins the list). */
+  private updateRow(detail: RunDetailJson): void {
+    const { config: _config, history: _history, metrics: _metrics, evaluation: _evaluation, ...summary } = detail;
+    const at = this.runs.findIndex((r) => r.name === summary.name);
+    this.runs = at < 0 ? [...this.runs, summary] : this.runs.map((r, i) => (i === at ? summary : r));
   }
 
   private async guard(action: () => Promise<unknown>): Promise<void> {
