@@ -29,7 +29,8 @@ export function linearScale(domain: Extent, from: number, to: number): (v: numbe
 export function ticks(e: Extent, count = 5): number[] {
   const raw = (e.max - e.min) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  // The round step nearest above three quarters of the raw one: 4 requested ticks give 3 to 6.
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * 0.75) ?? 10 * mag;
   const out: number[] = [];
   for (let v = Math.ceil(e.min / step) * step; v <= e.max + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
