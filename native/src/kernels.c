@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 extern void openblas_set_num_threads(int);
 
@@ -802,6 +805,19 @@ static napi_value Init(napi_env env, napi_value exports) {
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
   openblas_set_num_threads(1); /* measured: 2 threads is slower on 2 vCPUs; DESA_BLAS_THREADS overrides in JS */
+#ifdef __GLIBC__
+  /*
+   * Every tfjs kernel output is a fresh zeroed typed array, and V8 takes array memory from malloc. glibc serves
+   * big blocks with fresh mmaps and returns freed memory to the OS, so each large activation (16 MB at batch 32)
+   * is page-faulted in again on every op, which costs more than the op itself. Keeping freed blocks in the heap
+   * (up to glibc's 32 MB mmap limit) makes them reusable. Process-wide; DESA_NATIVE_MALLOC=0 turns it off.
+   */
+  const char *tune = getenv("DESA_NATIVE_MALLOC");
+  if (!tune || strcmp(tune, "0") != 0) {
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+  }
+#endif
   return exports;
 }
 
