@@ -15,6 +15,8 @@ command -v stilts     >/dev/null 2>&1 || need+=(stilts)
 /usr/bin/python3 -c "import numpy"  >/dev/null 2>&1 || need+=(python3-numpy)
 /usr/bin/python3 -c "import scipy"  >/dev/null 2>&1 || need+=(python3-scipy)
 /usr/bin/python3 -c "import torch"  >/dev/null 2>&1 || need+=(python3-torch)
+/usr/bin/python3 -c "import sklearn" >/dev/null 2>&1 || need+=(python3-sklearn)
+/usr/bin/python3 -c "import PIL"   >/dev/null 2>&1 || need+=(python3-pil)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-all: installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
