@@ -269,7 +269,15 @@ export interface Methods {
    * TrainResult (and held-out metrics for fine-tunes). Runs live in <project>/runs/<stage>-<size>.
    */
   'train.start': {
-    params: { projectDir: string; stage: TrainingStage; size?: 'tiny' | 'small' | 'paper'; config?: Partial<TrainConfig> };
+    params: {
+      projectDir: string; stage: TrainingStage; size?: 'tiny' | 'small' | 'paper'; config?: Partial<TrainConfig>;
+      /**
+       * Which imported catalogue column feeds which label (teff, logg, feh, period, distance, binary, age;
+       * conditioning is the six DualFormer labels); omitted ones keep the demo survey's columns.
+       */
+      labels?: Partial<Record<'teff' | 'logg' | 'feh' | 'period' | 'distance' | 'binary' | 'age', { catalog: string; column: string } | null>
+        & { conditioning: ({ catalog: string; column: string } | null)[] }>;
+    };
     result: { jobId: string };
   };
   /**

@@ -80,7 +80,7 @@ export class DesaServices implements ServiceHost {
       'model.backend': async () => computeBackend(),
       'train.start': async (p) => this.track(startTraining(this.jobs, {
         projectDir: requireString('train.start', p, 'projectDir'), stage: requireString('train.start', p, 'stage') as Params<'train.start'>['stage'],
-        size: p.size, config: p.config,
+        size: p.size, config: p.config, labels: p.labels,
       })),
       'embed.start': async (p) => this.track(startEmbedding(this.jobs, { projectDir: requireString('embed.start', p, 'projectDir'), size: p.size })),
       'demo.start': async (p) => this.track(startDemo(this.jobs, { ...p, outDir: requireString('demo.start', p, 'outDir') })),

@@ -15,6 +15,8 @@ export interface TrainRequest {
   size?: ModelSize;
   /** Overrides of the default training configuration (steps, batchSize, lr, seed, ...). */
   config?: Partial<TrainConfig>;
+  /** Label columns overriding the demo survey's (DEMO_LABELS). */
+  labels?: Partial<import('../pipeline/stages').PipelineLabels>;
 }
 
 export interface DemoRequest {
@@ -51,12 +53,12 @@ export function computeBackend() {
   return backendReport;
 }
 
-async function withProject<T>(projectDir: string, f: (ctx: import('../pipeline/stages').StageContext) => Promise<T>, size: ModelSize, job: JobContext): Promise<T> {
+async function withProject<T>(projectDir: string, f: (ctx: import('../pipeline/stages').StageContext) => Promise<T>, size: ModelSize, job: JobContext, labels: TrainRequest['labels'] = {}): Promise<T> {
   const [{ ProjectStore }, { DEMO_LABELS }] = await Promise.all([import('../store/index'), import('../pipeline/demo')]);
   await computeBackend();
   const store = await ProjectStore.open(resolve(projectDir));
   try {
-    return await f({ store, projectDir: resolve(projectDir), size, labels: DEMO_LABELS, signal: job.signal, onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)) });
+    return await f({ store, projectDir: resolve(projectDir), size, labels: { ...DEMO_LABELS, ...labels }, signal: job.signal, onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)) });
   } finally {
     await store.close();
   }
@@ -76,7 +78,7 @@ export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<
         case 'finetune-age': return stages.fineTune(ctx, 'age', cfg);
         default: throw new Error(`unknown training stage '${String(req.stage)}' (spectra, lightcurve, dualformer, finetune-binary, finetune-age)`);
       }
-    }, size, job);
+    }, size, job, req.labels);
   });
 }
 
