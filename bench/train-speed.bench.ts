@@ -87,7 +87,10 @@ const MODELS: Record<string, () => ReturnType<typeof desaRound>> = {
   reference: referenceRound,
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
 
 export async function run() {
   const backend = (process.env.BENCH_BACKENDS ?? 'cpu-native') as BackendChoice;
