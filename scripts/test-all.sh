@@ -31,6 +31,7 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
 fi
 
 [ -f native/build/Release/desa_kernels.node ] || npm run build:native
+npm run typecheck
 npx electron-vite build
 npx vitest run
 npx vitest run --config vitest.e2e.config.ts
