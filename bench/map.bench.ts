@@ -7,6 +7,8 @@
  * 100k (fast path; umap-js only with MAP_BENCH_UMAPJS_MAX ≥ 100000, it takes ~4 min there),
  * lasso at 1M, kNN at 100k. MAP_BENCH_FULL=1 adds UMAP and kNN at 1M (minutes; run it on a
  * quiet machine). MAP_BENCH_UMAP_SIZES=10000,100000 overrides the UMAP sizes.
+ * MAP_BENCH_PARTS=umap (or lasso, knn, comma-separated) runs only those parts and merges them into
+ * the existing map.json (UMAP rows replaced by point count).
  * Data: Gaussian blobs (20 centres, 64 dimensions, spread comparable to their spacing).
  */
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ const full = process.env.MAP_BENCH_FULL === '1';
 const umapSizes = (process.env.MAP_BENCH_UMAP_SIZES ?? (full ? '10000,100000,1000000' : '10000,100000')).split(',').map(Number);
 const umapJsMax = Number(process.env.MAP_BENCH_UMAPJS_MAX ?? 20_000);
 const knnSizes = full ? [100_000, 1_000_000] : [100_000];
+const parts = new Set((process.env.MAP_BENCH_PARTS ?? 'lasso,knn,umap').split(','));
 
 function blobs(n: number, dim: number, seed: number): VectorMatrix {
   const u = mulberry32(seed);
@@ -105,21 +108,26 @@ function knnRow(n: number): Record<string, unknown> {
   return row;
 }
 
-/** Runs every part and writes bench/results/map.json. */
+/** Runs every part (or those in MAP_BENCH_PARTS) and writes bench/results/map.json. */
 export async function run(): Promise<object> {
-  const result = {
+  const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results', 'map.json');
+  const previous = parts.size < 3 && fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  const result: Record<string, unknown> = {
+    ...previous,
     benchmark: 'map',
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     loadAverage: os.loadavg(),
     full,
-    lasso: lassoRow(),
-    knn: knnSizes.map(knnRow),
-    umap: [] as Record<string, unknown>[],
   };
-  for (const n of umapSizes) result.umap.push(await umapRow(n));
-  const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results', 'map.json');
+  if (parts.has('lasso')) result.lasso = lassoRow();
+  if (parts.has('knn')) result.knn = knnSizes.map(knnRow);
+  if (parts.has('umap')) {
+    const rows = ((previous.umap as Record<string, unknown>[] | undefined) ?? []).filter((r) => !umapSizes.includes(r.points as number));
+    for (const n of umapSizes) rows.push(await umapRow(n));
+    result.umap = rows.sort((a, b) => (a.points as number) - (b.points as number));
+  }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   return result;
