@@ -1,16 +1,7 @@
-/** A small seeded PRNG (mulberry32) so layouts and subsamples are reproducible from a seed. */
+/** Seeded draws (the shared mulberry32) so layouts and subsamples are reproducible from a seed. */
+import { mulberry32 } from '../../shared/random';
 
-/** Uniform [0, 1) generator from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Standard normal generator (Box–Muller) over a uniform generator. */
 export function gaussian(uniform: () => number): () => number {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { angularSeparationArcsec, matchById, matchBySky, normaliseId, SkyIndex } from '../../../src/main/catalog/crossmatch.js';
 
-/** Deterministic pseudo-random numbers (mulberry32) so failures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/shared/random';
 
 describe('normaliseId', () => {
   it('maps the spellings of one KIC id to the same key', () => {

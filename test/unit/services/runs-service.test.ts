@@ -3,6 +3,7 @@
  * held-out evaluation of fine-tunes matches scikit-learn (roc_curve, roc_auc_score,
  * precision_recall_curve, average_precision_score, confusion_matrix) and numpy.
  */
+import { mulberry32 as rng } from '../../../src/shared/random';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,17 +18,7 @@ import { runPython } from '../../helpers/python';
 const project = mkdtempSync(path.join(os.tmpdir(), 'desa-runs-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-/** A small deterministic generator (mulberry32) for synthetic held-out outputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 function step(step: number, total: number, loss: number, validation?: number): TrainStepReport {
   return { step, totalSteps: total, losses: { total: loss }, lr: 1e-3, samplesPerSec: 10, etaSeconds: 1, ...(validation !== undefined ? { validation: { total: validation } } : {}) };
