@@ -147,13 +147,14 @@ describe('headless server in Chromium', () => {
     await page.close();
   });
 
-  it('labels the screens other issues deliver as coming', async () => {
+  it('navigates to the Map and Training screens and lists the jobs', async () => {
     const page = await browser.newPage();
     await page.goto(serve.url);
-    for (const screen of ['map', 'training']) {
-      await page.click(`[data-testid=nav-${screen}]`);
-      expect(await page.textContent('[data-testid=coming-soon]')).toContain('Coming soon');
-    }
+    await page.click('[data-testid=nav-map]');
+    await page.waitForSelector('[data-testid=map-compute]');
+    await page.click('[data-testid=nav-training]');
+    await page.waitForSelector('h1:has-text("Training")');
+    expect(await page.locator('[data-testid=coming-soon]').count()).toBe(0);
     await page.click('[data-testid=nav-jobs]');
     await page.waitForSelector('[data-testid=jobs-table]');
     expect(await page.textContent('[data-testid=jobs-table]')).toContain('ingest');
