@@ -46,6 +46,7 @@ export interface TrainStepReport {
   /** Every loss term of this step, 'total' first. */
   losses: Record<string, number>;
   lr: number;
+  batchSize: number;
   samplesPerSec: number | null;
   etaSeconds: number | null;
   validation?: Record<string, number>;

@@ -36,7 +36,7 @@ export function stepProgress(ctx: JobContext, stage: string, r: TrainStepReport)
   const val = r.validation ? `; validation ${r.validation.total.toPrecision(4)}` : '';
   return {
     jobId: ctx.jobId, kind: ctx.kind, phase: `training ${stage}`, done: r.step, total: r.totalSteps, unit: 'steps',
-    rate: r.samplesPerSec, etaSeconds: r.etaSeconds,
+    rate: r.samplesPerSec === null ? null : r.samplesPerSec / r.batchSize, etaSeconds: r.etaSeconds,
     message: `loss ${r.losses.total.toPrecision(4)}${terms.length ? ` (${terms.join(', ')})` : ''}${val}; lr ${r.lr.toExponential(2)}; ${r.samplesPerSec?.toFixed(1) ?? '?'} samples/s`,
   };
 }

@@ -132,7 +132,7 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
       rate = rate === null ? instant : 0.8 * rate + 0.2 * instant;
       lastTime = now;
       const report: TrainStepReport = {
-        step, totalSteps: cfg.steps, losses: { total: losses.total, ...losses }, lr: optimizer.lr,
+        step, totalSteps: cfg.steps, losses: { total: losses.total, ...losses }, lr: optimizer.lr, batchSize: cfg.batchSize,
         samplesPerSec: rate, etaSeconds: ((cfg.steps - step) * cfg.batchSize) / rate,
       };
       if (cfg.evalEvery > 0 && stage.validationRows.length > 0 && (step % cfg.evalEvery === 0 || step === cfg.steps)) {

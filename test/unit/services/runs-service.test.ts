@@ -21,7 +21,7 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 
 function step(step: number, total: number, loss: number, validation?: number): TrainStepReport {
-  return { step, totalSteps: total, losses: { total: loss }, lr: 1e-3, samplesPerSec: 10, etaSeconds: 1, ...(validation !== undefined ? { validation: { total: validation } } : {}) };
+  return { step, totalSteps: total, losses: { total: loss }, lr: 1e-3, batchSize: 8, samplesPerSec: 10, etaSeconds: 1, ...(validation !== undefined ? { validation: { total: validation } } : {}) };
 }
 
 /** Writes a run folder as the pipeline does: run.json when the stage stopped, one step per metrics.jsonl line. */
