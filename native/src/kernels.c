@@ -234,6 +234,23 @@ static inline float apply_op(int op, float x, float y) {
 }
 
 /*
+ * Advances the outer multi-index of a two-input broadcast loop by one row (an odometer over axes
+ * rank-2 .. 0), keeping both inputs' element offsets in step.
+ */
+static inline void advance_outer(int64_t *idx, size_t rank, const int32_t *shape, const int32_t *as, const int32_t *bs,
+                                 int64_t *aoff, int64_t *boff) {
+  for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
+    idx[ax]++;
+    *aoff += as[ax];
+    *boff += bs[ax];
+    if (idx[ax] < shape[ax]) return;
+    *aoff -= (int64_t)as[ax] * shape[ax];
+    *boff -= (int64_t)bs[ax] * shape[ax];
+    idx[ax] = 0;
+  }
+}
+
+/*
  * binary(op, a, b, out, outShape: Int32Array, aStrides: Int32Array, bStrides: Int32Array)
  * Strides are per output axis, 0 where that input is broadcast along it.
  */
@@ -288,16 +305,7 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
     } else {
       for (int64_t i = 0; i < inner; i++) dst[i] = apply_op(op, pa[i * ais], pb[i * bis]);
     }
-    /* advance the outer multi-index (odometer over axes rank-2 .. 0) */
-    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
-      idx[ax]++;
-      aoff += as[ax];
-      boff += bs[ax];
-      if (idx[ax] < shape[ax]) break;
-      aoff -= as[ax] * shape[ax];
-      boff -= bs[ax] * shape[ax];
-      idx[ax] = 0;
-    }
+    advance_outer(idx, rank, shape, as, bs, &aoff, &boff);
   }
   return NULL;
 }
@@ -439,15 +447,7 @@ static napi_value Compare(napi_env env, napi_callback_info info) {
         default: dst[i] = x <= y;
       }
     }
-    for (int64_t ax = (int64_t)rank - 2; ax >= 0; ax--) {
-      idx[ax]++;
-      aoff += as[ax];
-      boff += bs[ax];
-      if (idx[ax] < shape[ax]) break;
-      aoff -= as[ax] * shape[ax];
-      boff -= bs[ax] * shape[ax];
-      idx[ax] = 0;
-    }
+    advance_outer(idx, rank, shape, as, bs, &aoff, &boff);
   }
   return NULL;
 }
