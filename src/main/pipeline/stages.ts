@@ -17,13 +17,12 @@ import { SpectraEncoderModel } from '../model/spectra/multitask-regressor';
 import { LightCurveEncoderModel } from '../model/lightcurve/multitask-simsiam';
 import { desaLoss, crossEntropyFromLogits, cqrPinballLoss, reduceCqrLoss, AGE_QUANTILES } from '../losses';
 import { eigenspaceOf, eigenEmbedding } from '../model/eigen';
-import { crop, transformView } from '../preprocess';
 import type { ProjectStore } from '../store';
 import type { StarInfo } from '../../shared/project';
 import type { TrainConfig, TrainResult, TrainStepReport } from '../../shared/training';
 import { train, type StageDefinition } from '../train/trainer';
 import { spectraStage, splitRows } from '../train/stages/spectra';
-import { lightCurveStage, type LightCurveStar } from '../train/stages/lightcurve';
+import { lightCurveStage, centreViews, type LightCurveStar } from '../train/stages/lightcurve';
 import { buildSpectraDataset } from '../train/datasets/spectra';
 import { loadLatestCheckpoint } from '../train/checkpoint';
 import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource } from './project-data';
@@ -137,13 +136,7 @@ export async function pairedInputs(ctx: StageContext): Promise<PairedInputs> {
   const kept = specs.filter((s) => lcById.has(s.star.starId));
   const Ls = SPECTRA_ENCODER_CONFIGS[ctx.size].inputLength, L = LIGHT_CURVE_ENCODER_CONFIGS[ctx.size].inputLength;
   const data = buildSpectraDataset(kept.map((k) => k.spectrum), () => null, Ls);
-  const lightCurves = new Float32Array(kept.length * 4 * L);
-  kept.forEach((k, i) => {
-    const lc = lcById.get(k.star.starId)!;
-    const start = Math.max(0, Math.floor((lc.flux.length - L) / 2));
-    const opts = { channelA: lc.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: lc.absMagnitude, movingAverageWindow: 13 };
-    lightCurves.set(transformView(crop(lc.flux, start, L), L, opts, start).modelInput, i * 4 * L);
-  });
+  const lightCurves = centreViews(kept.map((k) => lcById.get(k.star.starId)!), L);
   const cond = await Promise.all(ctx.labels.conditioning.map((src) => labelMap(ctx.store, src)));
   const scale = [1 / 5778, 1, 1 / 70, 1, 1, 1]; // Teff/5778, Prot/70 as in the reference
   const conditioning = new Float32Array(kept.length * 6);
@@ -368,12 +361,7 @@ export async function embedProject(ctx: StageContext): Promise<EmbedSummary> {
     }
     const lcOnly = (await lightCurveStars(ctx, (await ctx.store.listStars({ hasLightCurve: true })).filter((s) => !paired.has(s.starId))));
     if (lcOnly.length) {
-      const views = new Float32Array(lcOnly.length * 4 * L);
-      lcOnly.forEach(({ lc }, i) => {
-        const start = Math.max(0, Math.floor((lc.flux.length - L) / 2));
-        const opts = { channelA: lc.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: lc.absMagnitude, movingAverageWindow: 13 };
-        views.set(transformView(crop(lc.flux, start, L), L, opts, start).modelInput, i * 4 * L);
-      });
+      const views = centreViews(lcOnly.map((s) => s.lc), L);
       const x2 = batchedFeatures(lcOnly.length, (i, m) => tf.tidy(() => net.lightCurveProjector.forward(net.lightCurveBackbone.forward(tf.tensor3d(views.subarray(i * 4 * L, (i + m) * 4 * L), [m, 4, L]), false).backbone, false)));
       await putRows(ctx.store, 'x2', lcOnly.map((s) => s.star), x2);
       dims.x2 = x2.dim;

@@ -28,13 +28,28 @@ export interface LightCurveStageOptions {
   simsiamWeight?: number;
 }
 
+/** How a star's views are made: the paper's absolute-magnitude channel A when k is known, else raw flux. */
+function viewOptions(s: LightCurveStar) {
+  return { channelA: s.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: s.absMagnitude, movingAverageWindow: 13 };
+}
+
+/** One (4, L) input per star from the centre of its series, no augmentation (for frozen features). */
+export function centreViews(stars: readonly LightCurveStar[], length: number): Float32Array {
+  const out = new Float32Array(stars.length * 4 * length);
+  stars.forEach((s, i) => {
+    const start = Math.max(0, Math.floor((s.flux.length - length) / 2));
+    out.set(transformView(crop(s.flux, start, length), length, viewOptions(s), start).modelInput, i * 4 * length);
+  });
+  return out;
+}
+
 /** The (B, 4, L) inputs of both views for these stars, crops drawn from `rng`. */
 export function lightCurveViews(stars: readonly LightCurveStar[], rows: number[], length: number, rng: () => number): [Float32Array, Float32Array] {
   const v1 = new Float32Array(rows.length * 4 * length), v2 = new Float32Array(rows.length * 4 * length);
   rows.forEach((r, i) => {
     const s = stars[r];
     const starts = cropStarts(s.flux.length, length, 2, 'random', Math.floor(rng() * 2 ** 31));
-    const opts = { channelA: s.absMagnitude === null ? ('raw' as const) : ('absmag' as const), absMagnitude: s.absMagnitude, movingAverageWindow: 13 };
+    const opts = viewOptions(s);
     v1.set(transformView(crop(s.flux, starts[0], length), length, opts, starts[0]).modelInput, i * 4 * length);
     v2.set(transformView(crop(s.flux, starts[1], length), length, opts, starts[1]).modelInput, i * 4 * length);
   });
