@@ -22,6 +22,7 @@ export async function run() {
   const outDir = process.env.BENCH_OUT ?? mkdtempSync(path.join(os.tmpdir(), 'desa-pipeline-bench-'));
   const backend = describeBackend(await selectBackend());
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const phases: { line: string; at: number }[] = [];
   const summary = await runDemo({
     outDir, stars, seed: 42, size, quarters: 1, batchSize,
@@ -29,7 +30,13 @@ export async function run() {
     log: (line) => { phases.push({ line, at: (performance.now() - t0) / 1000 }); console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`); },
   });
   const seconds = (performance.now() - t0) / 1000;
-  const result = { stars, size, batchSize, stepsPerStage: steps, backend, seconds, withinOneHour: seconds <= 3600, phases, stages: summary.stages, date: new Date().toISOString() };
+  const cpu = process.cpuUsage(cpu0);
+  // CPU seconds of this process (all its threads): on a shared machine, wall time alone overstates
+  // the cost; cpuSeconds / cores bounds the wall time on an idle machine of the same kind.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const result = {
+    stars, size, batchSize, stepsPerStage: steps, backend, seconds, cpuSeconds, cores: os.cpus().length,
+    loadAverageAtEnd: os.loadavg(), withinOneHour: seconds <= 3600, phases, stages: summary.stages, date: new Date().toISOString() };
   mkdirSync(path.join(here, 'results'), { recursive: true });
   writeFileSync(path.join(here, 'results', 'pipeline.json'), JSON.stringify(result, null, 2));
   return result;
