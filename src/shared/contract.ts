@@ -16,6 +16,7 @@ import type { LightCurve, RecognisedOther, Spectrum } from './survey';
 import type { IngestSummary, ProjectStatus } from './project';
 import type { TrainConfig, TrainingStage } from './training';
 import type { Evaluation, RunDetail, RunSummary } from './runs';
+import type { MapSession, RecentProject, SavedSession, SessionLoadResult } from './session';
 
 // ---- JSON mapping ----
 
@@ -215,9 +216,22 @@ export interface StarDetail {
   notes: string[];
 }
 
+/**
+ * The classifier `map.classify` trains (features standardised first); omitted settings take the
+ * defaults of src/main/map/classifiers: logistic l2 = 0.01; linear SVM (squared hinge, one-vs-rest,
+ * Platt-scaled on held-out folds) C = 1; GMM (one mixture per class) 2 components per class,
+ * diagonal covariances, regularisation 1e-3.
+ */
+export type MapClassifierSettings =
+  | { kind: 'logistic'; l2?: number }
+  | { kind: 'linear-svm'; c?: number }
+  | { kind: 'gmm'; componentsPerClass?: number; covariance?: 'full' | 'diag'; regularisation?: number };
+
 /** `map.classify`: cross-validated accuracy and the columns written. */
 export interface MapClassifyResult {
   name: string;
+  /** The classifier trained, every setting filled in. */
+  classifier: MapClassifierSettings;
   labels: string[];
   /** Pooled out-of-fold accuracy over every labelled star. */
   accuracy: number;
@@ -250,6 +264,12 @@ export interface Methods {
   'project.create': { params: { dir: string }; result: ProjectStatus };
   /** The open project's status; fails with 'no-project' when none is open. */
   'project.status': { params: Record<string, never>; result: ProjectStatus };
+  /** Projects opened before, newest first (kept in the app's user settings). */
+  'app.recentProjects': { params: Record<string, never>; result: { projects: RecentProject[] } };
+  /** The open project's saved session (<project>/session.json); a damaged file is reported in `problem`, not thrown. */
+  'session.load': { params: Record<string, never>; result: SessionLoadResult };
+  /** Saves the session of the open project `projectDir` atomically; the result is what the file now holds. */
+  'session.save': { params: { projectDir: string; session: MapSession }; result: SavedSession };
   /** Starts ingesting directories into the open project; progress comes as `job.progress`. */
   'ingest.start': { params: { dirs: string[] }; result: { jobId: string } };
   /**
@@ -312,9 +332,12 @@ export interface Methods {
   'star.detail': { params: { starId: string; embedding?: string; k?: number }; result: Jsonified<StarDetail> };
   /** The k nearest stars of a star, or of the centroid of layout rows (a selection, whose members are left out). */
   'map.similar': { params: { embedding: string; starId?: string; rows?: number[]; k?: number }; result: { neighbours: MapNeighbour[] } };
-  /** Logistic regression on labelled selections (layout rows), k-fold CV; writes the predictions as new columns. */
+  /**
+   * Trains a classifier (default logistic regression; `l2` is the logistic penalty when `classifier` is
+   * not given) on labelled selections (layout rows), k-fold CV; writes the predictions as new columns.
+   */
   'map.classify': {
-    params: { embedding: string; name: string; classes: { label: string; rows: number[] }[]; folds?: number; l2?: number };
+    params: { embedding: string; name: string; classes: { label: string; rows: number[] }[]; folds?: number; l2?: number; classifier?: MapClassifierSettings };
     result: MapClassifyResult;
   };
   /** Writes layout rows (default: all) with ids, RA/Dec, map coordinates and chosen columns to a file. */
@@ -337,6 +360,9 @@ export const METHOD_NAMES = [
   'project.open',
   'project.create',
   'project.status',
+  'app.recentProjects',
+  'session.load',
+  'session.save',
   'ingest.start',
   'synth.start',
   'preprocess.file',

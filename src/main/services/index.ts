@@ -27,6 +27,7 @@ import { importCheckpoint, preprocessFile } from './model-service';
 import { optionalInteger, paramsObject, requireFile, requireFiles, requireString, requireStringArray } from './params';
 import { MapService } from './map-service';
 import { ProjectSession } from './project-service';
+import { defaultSettingsDir, UserSettings } from './user-settings';
 import { readSurvey } from './survey-service';
 import { startSynth } from './synth-service';
 import { startTraining, startEmbedding, startDemo, computeBackend } from './training-service';
@@ -40,6 +41,11 @@ export interface ServiceOptions {
   projectDir?: string;
   /** The host's native folder dialog (only the Electron host has one). */
   pickDirectories?: (title: string) => Promise<string[]>;
+  /**
+   * Where the user settings (recent projects) live: Electron passes its userData folder; by default
+   * $DESA_SETTINGS_DIR or ~/.config/desa-studio, and none for the CLI; null keeps no settings.
+   */
+  settingsDir?: string | null;
 }
 
 type Handler<M extends MethodName> = (params: Params<M>) => Promise<Result<M>>;
@@ -54,13 +60,16 @@ export interface ServiceHost {
 
 export class DesaServices implements ServiceHost {
   readonly jobs = new JobRegistry();
-  readonly project = new ProjectSession(this.jobs);
-  readonly map = new MapService(this.project, this.jobs);
+  readonly project: ProjectSession;
+  readonly map: MapService;
   private readonly listeners = new Set<Listener>();
   private readonly results = new Map<string, unknown>();
   private readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
+    const settingsDir = options.settingsDir === undefined ? (options.backend === 'cli' ? null : defaultSettingsDir()) : options.settingsDir;
+    this.project = new ProjectSession(this.jobs, settingsDir === null ? null : new UserSettings(settingsDir));
+    this.map = new MapService(this.project, this.jobs);
     this.jobs.subscribe((event) => {
       if (event.type === 'progress') this.emit('job.progress', event.progress);
     });
@@ -72,6 +81,9 @@ export class DesaServices implements ServiceHost {
       'project.open': async (p) => jsonify(await this.project.open(requireString('project.open', p, 'dir'))),
       'project.create': async (p) => jsonify(await this.project.create(requireString('project.create', p, 'dir'))),
       'project.status': async () => jsonify(await this.project.status()),
+      'app.recentProjects': async () => ({ projects: this.project.recentProjects() }),
+      'session.load': async () => this.project.loadSession(),
+      'session.save': async (p) => this.project.saveSession(requireString('session.save', p, 'projectDir'), p.session),
       'ingest.start': async (p) => this.startIngest(requireStringArray('ingest.start', p, 'dirs')),
       'synth.start': async (p) => this.startSynth(p),
       'preprocess.file': async (p) => preprocessFile(requireFiles('preprocess.file', p, 'paths'), p),
@@ -92,7 +104,7 @@ export class DesaServices implements ServiceHost {
       'map.column': async (p) => jsonify(await this.map.column(requireString('map.column', p, 'embedding'), requireString('map.column', p, 'column'))),
       'star.detail': async (p) => jsonify(await this.map.starDetail(requireString('star.detail', p, 'starId'), p.embedding, optionalInteger('star.detail', p, 'k', 1))),
       'map.similar': async (p) => ({ neighbours: await this.map.similar(requireString('map.similar', p, 'embedding'), { starId: p.starId, rows: p.rows }, optionalInteger('map.similar', p, 'k', 1)) }),
-      'map.classify': async (p) => this.map.classify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2),
+      'map.classify': async (p) => this.map.classify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2, p.classifier),
       'export.selection': async (p) => this.map.exportSelection({ ...p, embedding: requireString('export.selection', p, 'embedding'), path: requireString('export.selection', p, 'path') }),
       'runs.list': async (p) => jsonify(listRuns(requireString('runs.list', p, 'projectDir'))),
       'runs.get': async (p) => jsonify(getRun(requireString('runs.get', p, 'projectDir'), requireString('runs.get', p, 'run'))),
@@ -141,10 +153,11 @@ export class DesaServices implements ServiceHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Cancels running jobs and waits for them to stop. */
+  /** Cancels running jobs, waits for them to stop, and closes the project store the map holds open. */
   async close(): Promise<void> {
     for (const job of this.jobs.list()) if (job.state === 'running') this.jobs.cancel(job.jobId, 'host shutting down');
     await Promise.all([...this.pending]);
+    await this.map.close();
   }
 
   private readonly pending = new Set<Promise<unknown>>();

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ContractError, type MapClassifyResult, type MapColumnInfo, type MapColumnValues, type MapEmbeddingInfo,
+  ContractError, type MapClassifierSettings, type MapClassifyResult, type MapColumnInfo, type MapColumnValues, type MapEmbeddingInfo,
   type MapExportFormat, type MapLayout, type MapLayoutOptions, type MapNeighbour, type StarDetail,
 } from '../../shared/contract';
 import type { JobRegistry, StartedJob } from '../jobs/registry';
@@ -23,7 +23,8 @@ import { centroidOf, loadEmbeddingMatrix, mapCacheDir, safeName, type EmbeddingM
 import { toSelection } from '../map/select';
 import { projectUmap } from '../map/umap';
 import type { ProjectStore } from '../store/index';
-import { argmaxRows, crossValidate, fitLogistic, predictProbabilities } from './map-classifier';
+import { resolveClassifierSettings } from '../map/classifiers/index';
+import { classifyPopulations, type PopulationClassification } from './map-classifier';
 import type { ProjectSession } from './project-service';
 import { readStarDetail } from './star-detail';
 
@@ -271,16 +272,23 @@ export class MapService {
   // ---------------------------------------------------------------- classification
 
   /**
-   * Trains a logistic regression on labelled selections (rows of `embedding`), reports k-fold
-   * accuracy, scores every star and saves the predicted class and per-class probabilities as
-   * derived columns. Stars labelled twice are dropped from training.
+   * Trains a classifier (`classifier`, default logistic regression with penalty `l2`) on labelled
+   * selections (rows of `embedding`), reports k-fold accuracy, scores every star and saves the
+   * predicted class and per-class probabilities as derived columns. Stars labelled twice are
+   * dropped from training.
    */
-  async classify(embedding: string, name: string, classes: { label: string; rows: number[] }[], folds = 5, l2 = 1e-2): Promise<MapClassifyResult> {
+  async classify(embedding: string, name: string, classes: { label: string; rows: number[] }[], folds = 5, l2 = 1e-2, classifier?: MapClassifierSettings): Promise<MapClassifyResult> {
     const m = 'map.classify';
     const dir = this.requireDir(m);
     if (!Array.isArray(classes) || classes.length < 2) throw new ContractError('bad-request', `${m}: label at least two selections`);
     const labels = classes.map((c, i) => (typeof c?.label === 'string' && c.label.trim() ? c.label.trim() : `class ${i + 1}`));
     if (typeof l2 !== 'number' || !(l2 > 0) || !Number.isFinite(l2)) throw new ContractError('bad-request', `${m}: 'l2' must be a positive number, got ${JSON.stringify(l2)}`);
+    const settings = classifier ?? { kind: 'logistic', l2 };
+    try {
+      resolveClassifierSettings(settings);
+    } catch (err) {
+      throw new ContractError('bad-request', `${m}: ${(err as Error).message}`);
+    }
     if (new Set(labels).size !== labels.length) throw new ContractError('bad-request', `${m}: class labels must differ (${labels.join(', ')})`);
     return this.withStore(dir, async (store) => {
       const { matrix } = await this.load(store, embedding);
@@ -301,12 +309,14 @@ export class MapService {
         throw new ContractError('bad-request', `${m}: class '${labels[counts.indexOf(smallest)]}' has ${smallest} star(s) (after dropping ${twice.size} labelled twice); select at least 2`);
       }
       const k = Math.max(2, Math.min(folds, smallest));
-      const options = { l2 };
-      const cv = crossValidate(matrix.data, matrix.dim, rows, y, labels.length, k, options);
-      const model = fitLogistic(matrix.data, matrix.dim, rows, y, labels.length, options);
+      let result: PopulationClassification;
+      try {
+        result = classifyPopulations(matrix.data, matrix.dim, matrix.starIds.length, rows, y, labels.length, k, settings);
+      } catch (err) {
+        throw new ContractError('bad-request', `${m}: ${store.dir}: embedding '${embedding}': ${(err as Error).message}`);
+      }
+      const { cv, probabilities: probs, predicted } = result;
       const all = Uint32Array.from(matrix.starIds, (_, i) => i);
-      const probs = predictProbabilities(model, matrix.data, all);
-      const predicted = argmaxRows(probs, labels.length);
 
       const base = `derived:${safeName(name)}`;
       const files: DerivedColumnFile[] = [
@@ -317,7 +327,7 @@ export class MapService {
         })),
       ];
       this.saveDerived(dir, files);
-      return { name, labels, accuracy: cv.accuracy, foldAccuracies: cv.foldAccuracies, confusion: cv.confusion, counts, columns: files.map((f) => f.id) };
+      return { name, classifier: result.settings, labels, accuracy: cv.accuracy, foldAccuracies: cv.foldAccuracies, confusion: cv.confusion, counts, columns: files.map((f) => f.id) };
     });
   }
 
@@ -373,6 +383,15 @@ export class MapService {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Closes the project store held open between requests (the host is shutting down). */
+  async close(): Promise<void> {
+    const held = this.held;
+    this.held = null;
+    if (!held) return;
+    if (held.timer) clearTimeout(held.timer);
+    await held.store.then((s) => s.close(), () => undefined);
+  }
 
   private requireDir(method: string): string {
     const dir = this.project.dir;

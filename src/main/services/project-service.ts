@@ -7,17 +7,25 @@
  *
  * The store (DuckDB, native) and ingest are imported on first use, so hosts and CLI commands that
  * never touch a project start without loading them.
+ *
+ * Each project keeps its session (subsets, colouring, view; src/shared/session.ts) in its folder,
+ * and every project opened is remembered in the user settings' recent projects (when the host
+ * keeps settings).
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContractError, type IngestSummary, type ProjectStatus } from '../../shared/contract';
+import type { RecentProject, SavedSession, SessionLoadResult } from '../../shared/session';
 import type { JobRegistry } from '../jobs/registry';
+import { readSession, SessionFormatError, writeSession } from './session-store';
+import type { UserSettings } from './user-settings';
 
 export class ProjectSession {
   private currentDir: string | null = null;
   private runningIngest: string | null = null;
 
-  constructor(private readonly jobs: JobRegistry) {}
+  /** `settings`: where recent projects are remembered; null keeps none (the CLI). */
+  constructor(private readonly jobs: JobRegistry, private readonly settings: UserSettings | null = null) {}
 
   /** The open project's directory, or null. */
   get dir(): string | null {
@@ -31,7 +39,7 @@ export class ProjectSession {
       throw new ContractError('not-found', `${abs}: no such project directory`);
     }
     const status = await this.readStatus(abs, 'open');
-    this.currentDir = abs;
+    this.opened(abs);
     return status;
   }
 
@@ -39,8 +47,34 @@ export class ProjectSession {
   async create(dir: string): Promise<ProjectStatus> {
     const abs = resolve(dir);
     const status = await this.readStatus(abs, 'create');
-    this.currentDir = abs;
+    this.opened(abs);
     return status;
+  }
+
+  /** The open project's saved session; a bad file comes back as `problem`, never as an error. */
+  loadSession(): SessionLoadResult {
+    return readSession(this.requireDir('session.load'));
+  }
+
+  /**
+   * Saves the map session into the open project's folder (atomically). `projectDir` must be the
+   * open project, so a save that was pending when the user switched projects cannot land in the new one.
+   * @throws ContractError 'bad-request' naming the bad field, or when another project is open
+   */
+  saveSession(projectDir: string, map: unknown): SavedSession {
+    const dir = this.requireDir('session.save');
+    if (resolve(projectDir) !== dir) throw new ContractError('bad-request', `session.save: ${resolve(projectDir)} is not the open project (${dir})`);
+    try {
+      return writeSession(dir, map);
+    } catch (err) {
+      if (err instanceof SessionFormatError) throw new ContractError('bad-request', `session.save: '${err.field.replace(/^map/, 'session')}' ${err.problem}`);
+      throw err;
+    }
+  }
+
+  /** Recently opened projects, newest first (none when the host keeps no settings). */
+  recentProjects(): RecentProject[] {
+    return this.settings?.recentProjects() ?? [];
   }
 
   /** Status of the open project. */
@@ -68,6 +102,15 @@ export class ProjectSession {
     });
     result.catch(() => undefined);
     return { jobId: started.jobId, result };
+  }
+
+  private opened(dir: string): void {
+    this.currentDir = dir;
+    try {
+      this.settings?.addRecentProject(dir);
+    } catch {
+      // An unwritable settings folder costs the recent list, not the project.
+    }
   }
 
   private requireDir(method: string): string {
