@@ -5,6 +5,8 @@
  * (rows shift when stars are added).
  */
 
+import type { MapClassifyResult } from './contract';
+
 /** The session file format this app writes and reads; a file of another version is reported, not guessed at. */
 export const SESSION_VERSION = 1;
 
@@ -44,10 +46,10 @@ export interface MapSession {
   /** The current selection, or null when nothing is selected. */
   selection: string[] | null;
   /**
-   * The classifier result on show: its name, class labels and the derived column ids it wrote
-   * (the values themselves live in `<project>/map/columns`).
+   * The classifier result on show (`map.classify`'s answer: accuracy, confusion matrix and the
+   * derived column ids it wrote; the column values themselves live in `<project>/map/columns`).
    */
-  classifier: { name: string; labels: string[]; columns: string[]; accuracy: number | null } | null;
+  classification: MapClassifyResult | null;
 }
 
 /** The whole file. */
@@ -77,5 +79,5 @@ export interface RecentProject {
 
 /** An empty map session (a project opened for the first time). */
 export function emptyMapSession(): MapSession {
-  return { embedding: null, layout: null, colour: null, view: null, subsets: [], selection: null, classifier: null };
+  return { embedding: null, layout: null, colour: null, view: null, subsets: [], selection: null, classification: null };
 }

@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { MapClassifyResult } from '../../shared/contract';
 import {
   SESSION_FILE, SESSION_VERSION, type ColourScale, type MapSession, type SavedSession, type SavedSubset, type SavedView, type SessionLoadResult,
 } from '../../shared/session';
@@ -105,12 +106,7 @@ export function checkMapSession(value: unknown, at: string): MapSession {
     const c = object(o.colour, `${at}.colour`);
     return { column: text(c.column, `${at}.colour.column`), scale: checkScale(c.scale, `${at}.colour.scale`) };
   })();
-  const classifier = o.classifier === null || o.classifier === undefined ? null : (() => {
-    const c = object(o.classifier, `${at}.classifier`);
-    const accuracy = c.accuracy ?? null;
-    if (accuracy !== null && (typeof accuracy !== 'number' || !Number.isFinite(accuracy))) throw new SessionFormatError(`${at}.classifier.accuracy`, 'must be a number or null');
-    return { name: text(c.name, `${at}.classifier.name`), labels: strings(c.labels, `${at}.classifier.labels`), columns: strings(c.columns, `${at}.classifier.columns`), accuracy };
-  })();
+  const classification = o.classification === null || o.classification === undefined ? null : checkClassification(o.classification, `${at}.classification`);
   const subsets = list(o.subsets ?? [], `${at}.subsets`).map((s, i): SavedSubset => {
     const so = object(s, `${at}.subsets[${i}]`);
     return { name: text(so.name, `${at}.subsets[${i}].name`), starIds: strings(so.starIds, `${at}.subsets[${i}].starIds`) };
@@ -125,7 +121,32 @@ export function checkMapSession(value: unknown, at: string): MapSession {
     view: o.view === null || o.view === undefined ? null : checkView(o.view, `${at}.view`),
     subsets,
     selection: o.selection === null || o.selection === undefined ? null : strings(o.selection, `${at}.selection`),
-    classifier,
+    classification,
+  };
+}
+
+/**
+ * A `map.classify` result: the fields the Map screen shows are checked; anything else it carries
+ * (e.g. the classifier's settings) is kept as it is.
+ */
+function checkClassification(value: unknown, at: string): MapClassifyResult {
+  const c = object(value, at);
+  const numberList = (v: unknown, field: string): number[] => {
+    const l = list(v, `${at}.${field}`);
+    const bad = l.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    if (bad >= 0) throw new SessionFormatError(`${at}.${field}[${bad}]`, 'must be a finite number');
+    return l as number[];
+  };
+  if (typeof c.accuracy !== 'number' || !Number.isFinite(c.accuracy)) throw new SessionFormatError(`${at}.accuracy`, 'must be a finite number');
+  return {
+    ...(c as unknown as MapClassifyResult),
+    name: text(c.name, `${at}.name`),
+    labels: strings(c.labels, `${at}.labels`),
+    columns: strings(c.columns, `${at}.columns`),
+    accuracy: c.accuracy,
+    foldAccuracies: numberList(c.foldAccuracies, 'foldAccuracies'),
+    counts: numberList(c.counts, 'counts'),
+    confusion: list(c.confusion, `${at}.confusion`).map((row, i) => numberList(row, `confusion[${i}]`)),
   };
 }
 

@@ -30,7 +30,12 @@ const SESSION: MapSession = {
   view: { target: [1.25, -3.5], zoom: 4.75 },
   subsets: [{ name: 'young', starIds: ['KIC 10001', 'KIC 10002'] }, { name: 'binaries ∪ young', starIds: ['KIC 10002', 'KIC 10007'] }],
   selection: ['KIC 10007'],
-  classifier: { name: 'age-class', labels: ['young', 'old'], columns: ['derived:age-class', 'derived:age-class:p_young'], accuracy: 0.875 },
+  classification: {
+    name: 'age-class', labels: ['young', 'old'], columns: ['derived:age-class', 'derived:age-class:p_young', 'derived:age-class:p_old'],
+    accuracy: 0.875, foldAccuracies: [0.75, 1], confusion: [[3, 1], [0, 4]], counts: [4, 4],
+    // Fields the Map screen does not read are kept as they are.
+    classifier: { kind: 'logistic', l2: 0.01 },
+  } as MapSession['classification'],
 };
 
 beforeAll(async () => {
@@ -97,6 +102,9 @@ describe('project session', () => {
     const twice = { ...SESSION, subsets: [{ name: 'a', starIds: [] }, { name: 'a', starIds: [] }] };
     writeFileSync(sessionFile(), JSON.stringify({ version: 1, savedAt: '2026-01-01T00:00:00Z', map: twice }));
     expect(readSession(projectDir).problem).toMatch(/'map.subsets' names the subset 'a' twice/);
+    const badConfusion = { ...SESSION, classification: { ...SESSION.classification, confusion: [[3, 1], [0, 'four']] } };
+    writeFileSync(sessionFile(), JSON.stringify({ version: 1, savedAt: '2026-01-01T00:00:00Z', map: badConfusion }));
+    expect(readSession(projectDir).problem).toMatch(/'map.classification.confusion\[1\]\[1\]' must be a finite number/);
   });
 
   it('refuses to save a malformed session or into another project, keeping the file as it was', async () => {
