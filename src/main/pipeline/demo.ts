@@ -10,10 +10,11 @@ import { generateSurvey } from '../synth';
 import { ingest } from '../ingest';
 import { ProjectStore } from '../store';
 import type { ModelSize } from '../model/configs';
-import type { TrainConfig, TrainStepReport } from '../../shared/training';
+import type { TrainConfig, TrainingStage, TrainStepReport } from '../../shared/training';
 import { DEFAULT_TRAIN_CONFIG } from '../../shared/training';
 import type { JobProgress } from '../../shared/jobs';
-import { trainSpectraEncoder, trainLightCurveEncoder, trainDualFormer, fineTune, embedProject, type PipelineLabels, type StageContext } from './stages';
+import { throwIfCancelled } from '../jobs/cancel';
+import { inProcessRunner, type PipelineLabels, type StageContext, type StageRunner } from './stages';
 
 /** The demo survey's catalogues and the columns each label comes from. */
 export const DEMO_CATALOGS = [
@@ -57,6 +58,8 @@ export interface DemoOptions {
   onProgress?: (p: JobProgress) => void;
   onStep?: (stage: string, r: TrainStepReport) => void;
   log?: (line: string) => void;
+  /** Where the stages run: this thread (default) or a training worker (a StageWorker). */
+  runner?: StageRunner;
 }
 
 export interface DemoSummary {
@@ -66,7 +69,11 @@ export interface DemoSummary {
   embeddings: { stars: number; names: string[] };
 }
 
-export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
+/**
+ * Steps 1–3 of the demo: generates the survey (deterministic, so a second call rewrites the same
+ * files), ingests it into `<outDir>/project` and imports its label catalogues into the open store.
+ */
+export async function prepareDemoProject(o: Pick<DemoOptions, 'outDir' | 'stars' | 'seed' | 'quarters' | 'signal' | 'onProgress' | 'log'>): Promise<{ surveyDir: string; projectDir: string; store: ProjectStore }> {
   const log = o.log ?? (() => {});
   const surveyDir = path.join(o.outDir, 'survey'), projectDir = path.join(o.outDir, 'project');
   log(`1/5 generating a ${o.stars}-star demo survey (seed ${o.seed}) in ${surveyDir}`);
@@ -86,21 +93,37 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       const info = await store.importCatalog(file, { key: c.key, name: c.file });
       log(`    ${c.file}: ${info.rows} rows, ${info.matchedRows} matched`);
     }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { surveyDir, projectDir, store };
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
+  const log = o.log ?? (() => {});
+  const runner = o.runner ?? inProcessRunner;
+  const { surveyDir, projectDir, store } = await prepareDemoProject(o);
+  try {
     const ctx: StageContext = { store, projectDir, size: o.size, labels: DEMO_LABELS, signal: o.signal, onStep: o.onStep };
     const cfg = (steps: number): TrainConfig => ({ ...DEFAULT_TRAIN_CONFIG, steps, batchSize: o.batchSize ?? 16, checkpointEvery: Math.max(5, Math.ceil(steps / 4)), evalEvery: Math.max(5, Math.ceil(steps / 4)), warmupSteps: Math.min(10, Math.ceil(steps / 10)) });
     const stages: DemoSummary['stages'] = {};
-    const record = (name: string, r: { history: TrainStepReport[]; stoppedBy: string; metrics?: Record<string, number> }) => {
-      stages[name] = { steps: r.history.length, firstLoss: r.history[0]?.losses.total ?? null, lastLoss: r.history.at(-1)?.losses.total ?? null, stoppedBy: r.stoppedBy, metrics: r.metrics };
-      log(`    ${name}: ${stages[name].steps} steps, loss ${stages[name].firstLoss?.toFixed(4)} → ${stages[name].lastLoss?.toFixed(4)}${r.metrics ? ` ${JSON.stringify(r.metrics)}` : ''}`);
+    const train = async (name: TrainingStage, steps: number) => {
+      const r = await runner.train(ctx, name, cfg(steps));
+      const metrics = 'metrics' in r ? r.metrics : undefined;
+      stages[name] = { steps: r.history.length, firstLoss: r.history[0]?.losses.total ?? null, lastLoss: r.history.at(-1)?.losses.total ?? null, stoppedBy: r.stoppedBy, metrics };
+      log(`    ${name}: ${stages[name].steps} steps, loss ${stages[name].firstLoss?.toFixed(4)} → ${stages[name].lastLoss?.toFixed(4)}${metrics ? ` ${JSON.stringify(metrics)}` : ''}`);
+      // A cancelled stage stops at a checkpoint; the later stages need it finished, so stop here.
+      throwIfCancelled(o.signal);
     };
     log(`4/5 training DESA (${o.size}): spectra encoder, light-curve encoder, DualFormer, two fine-tunes`);
-    record('spectra', await trainSpectraEncoder(ctx, cfg(o.steps.spectra)));
-    record('lightcurve', await trainLightCurveEncoder(ctx, cfg(o.steps.lightcurve)));
-    record('dualformer', await trainDualFormer(ctx, cfg(o.steps.dualformer)));
-    record('finetune-binary', await fineTune(ctx, 'binary', cfg(o.steps.finetune)));
-    record('finetune-age', await fineTune(ctx, 'age', cfg(o.steps.finetune)));
+    await train('spectra', o.steps.spectra);
+    await train('lightcurve', o.steps.lightcurve);
+    await train('dualformer', o.steps.dualformer);
+    await train('finetune-binary', o.steps.finetune);
+    await train('finetune-age', o.steps.finetune);
     log('5/5 embedding every star');
-    const emb = await embedProject(ctx);
+    const emb = await runner.embed(ctx);
     log(`    ${emb.stars} stars (${emb.paired} with both modalities): ${emb.names.join(', ')}`);
     return { surveyDir, projectDir, stages, embeddings: { stars: emb.stars, names: emb.names } };
   } finally {

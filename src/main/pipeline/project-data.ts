@@ -7,6 +7,15 @@ import type { StarInfo } from '../../shared/project';
 import type { Spectrum } from '../../shared/survey';
 import { fillNaNs, stitchQuarters, absoluteMagnitude } from '../preprocess';
 
+/**
+ * The store methods the training stages use. A stage running in the training worker gets a stand-in
+ * that forwards these calls to the thread owning the project database (see stage-worker.ts).
+ */
+export const STAGE_STORE_METHODS = ['listStars', 'spectrumIdsOfStar', 'getSpectrum', 'getLightCurves', 'listCatalogs', 'catalogColumn', 'counts', 'putEmbeddings'] as const;
+
+/** What the stages need of a project store. */
+export type StageStore = Pick<ProjectStore, (typeof STAGE_STORE_METHODS)[number]>;
+
 /** A catalogue column to use as a label: the catalogue's name (file name by default) or id, and the column. */
 export interface LabelSource {
   catalog: string;
@@ -14,7 +23,7 @@ export interface LabelSource {
 }
 
 /** star id → value of the column (stars without a matched row are absent). */
-export async function labelMap(store: ProjectStore, src: LabelSource | null): Promise<Map<string, number>> {
+export async function labelMap(store: StageStore, src: LabelSource | null): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (!src) return out;
   const catalogs = await store.listCatalogs();
@@ -30,7 +39,7 @@ export async function labelMap(store: ProjectStore, src: LabelSource | null): Pr
 }
 
 /** The first spectrum of each star that has one, in star order. */
-export async function spectraOfStars(store: ProjectStore, stars: readonly StarInfo[]): Promise<{ star: StarInfo; spectrum: Spectrum }[]> {
+export async function spectraOfStars(store: StageStore, stars: readonly StarInfo[]): Promise<{ star: StarInfo; spectrum: Spectrum }[]> {
   const out: { star: StarInfo; spectrum: Spectrum }[] = [];
   for (const star of stars) {
     const [id] = await store.spectrumIdsOfStar(star.starId);
@@ -48,7 +57,7 @@ export interface StitchedStar {
 }
 
 /** Every Kepler star's light curve stitched from all its quarters. */
-export async function lightCurvesOfStars(store: ProjectStore, stars: readonly StarInfo[]): Promise<StitchedStar[]> {
+export async function lightCurvesOfStars(store: StageStore, stars: readonly StarInfo[]): Promise<StitchedStar[]> {
   const out: StitchedStar[] = [];
   for (const star of stars) {
     if (star.kic === null) continue;

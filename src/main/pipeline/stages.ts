@@ -17,15 +17,14 @@ import { SpectraEncoderModel } from '../model/spectra/multitask-regressor';
 import { LightCurveEncoderModel } from '../model/lightcurve/multitask-simsiam';
 import { desaLoss, crossEntropyFromLogits, cqrPinballLoss, reduceCqrLoss, AGE_QUANTILES } from '../losses';
 import { eigenspaceOf, eigenEmbedding } from '../model/eigen';
-import type { ProjectStore } from '../store';
 import type { StarInfo } from '../../shared/project';
-import type { TrainConfig, TrainResult, TrainStepReport } from '../../shared/training';
+import type { TrainConfig, TrainResult, TrainStepReport, TrainingStage } from '../../shared/training';
 import { train, type StageDefinition } from '../train/trainer';
 import { spectraStage, splitRows } from '../train/stages/spectra';
 import { lightCurveStage, centreViews, type LightCurveStar } from '../train/stages/lightcurve';
 import { buildSpectraDataset } from '../train/datasets/spectra';
 import { loadLatestCheckpoint } from '../train/checkpoint';
-import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource } from './project-data';
+import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource, type StageStore } from './project-data';
 import { writeHeldOut } from './evaluation';
 
 /** Which catalogue columns feed which labels (the demo survey's catalogues by default). */
@@ -42,7 +41,7 @@ export interface PipelineLabels {
 }
 
 export interface StageContext {
-  store: ProjectStore;
+  store: StageStore;
   projectDir: string;
   size: ModelSize;
   labels: PipelineLabels;
@@ -54,9 +53,10 @@ export const runDirOf = (ctx: Pick<StageContext, 'projectDir' | 'size'>, stage: 
 
 async function runStage(ctx: StageContext, def: StageDefinition, cfg: TrainConfig, meta: object): Promise<TrainResult> {
   const runDir = runDirOf(ctx, def.name);
+  // Read before training: a cancelled run still writes its run.json, and by then the store may refuse reads.
+  const counts = await ctx.store.counts();
   const result = await train(def, cfg, { runDir, signal: ctx.signal, onStep: (r) => ctx.onStep?.(def.name, r) });
   // Provenance: which project and app version, how many stars and rows, which label columns.
-  const counts = await ctx.store.counts();
   const provenance = {
     projectDir: ctx.projectDir, appVersion: APP_VERSION, stars: counts.stars, spectra: counts.spectra, lightCurveStars: counts.lightCurveStars,
     labels: ctx.labels, trainRows: def.trainRows.length, validationRows: def.validationRows.length,
@@ -291,6 +291,32 @@ function ageMetrics(q: number[][], y: number[]): Record<string, number> {
   return { n: age.length, maeGyr: mae, intervalCoverage: coverage };
 }
 
+// ------------------------------------------------------------- dispatch ---
+
+/** Trains one stage by its name (the names `train.start` and `desa train --stage` take). */
+export function runTrainingStage(ctx: StageContext, stage: TrainingStage, cfg: TrainConfig): Promise<TrainResult | FineTuneResult> {
+  switch (stage) {
+    case 'spectra': return trainSpectraEncoder(ctx, cfg);
+    case 'lightcurve': return trainLightCurveEncoder(ctx, cfg);
+    case 'dualformer': return trainDualFormer(ctx, cfg);
+    case 'finetune-binary': return fineTune(ctx, 'binary', cfg);
+    case 'finetune-age': return fineTune(ctx, 'age', cfg);
+    default: throw new Error(`unknown training stage '${String(stage)}' (spectra, lightcurve, dualformer, finetune-binary, finetune-age)`);
+  }
+}
+
+/**
+ * Where the stages' compute runs: in this thread (`inProcessRunner`) or in a training worker
+ * (`StageWorker` in stage-worker.ts). Both take the same context and give the same results.
+ */
+export interface StageRunner {
+  train(ctx: StageContext, stage: TrainingStage, cfg: TrainConfig): Promise<TrainResult | FineTuneResult>;
+  embed(ctx: StageContext): Promise<EmbedSummary>;
+}
+
+/** Runs the stages on the calling thread (benches, and the training worker itself). */
+export const inProcessRunner: StageRunner = { train: runTrainingStage, embed: (ctx) => embedProject(ctx) };
+
 // ------------------------------------------------------------------ embed ---
 
 export interface EmbedSummary {
@@ -319,7 +345,7 @@ function batchedFeatures(n: number, encode: (start: number, count: number) => Te
   return { data, dim };
 }
 
-async function putRows(store: ProjectStore, name: string, stars: readonly StarInfo[], a: { data: Float32Array; dim: number }) {
+async function putRows(store: StageStore, name: string, stars: readonly StarInfo[], a: { data: Float32Array; dim: number }) {
   await store.putEmbeddings(name, stars.map((s, i) => ({ starId: s.starId, vector: a.data.slice(i * a.dim, (i + 1) * a.dim) })));
 }
 

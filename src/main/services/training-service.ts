@@ -2,11 +2,16 @@
  * `train.start`, `embed.start` and `demo.start`: the DESA pipeline (src/main/pipeline) as jobs with
  * progress (step, every loss term, samples/s, ETA) and cancel. Training resumes from a run's last
  * checkpoint, so starting a cancelled or killed stage again continues it.
+ *
+ * The compute runs in a training worker thread (src/main/pipeline/stage-worker.ts), never on the
+ * thread serving the GUI, CLI or server; this thread keeps the project database and answers the
+ * worker's reads (docs/decisions/training-worker.md).
  */
 import { resolve } from 'node:path';
 import type { JobContext, JobRegistry, StartedJob } from '../jobs/registry';
 import type { TrainingStage, TrainStepReport, TrainConfig } from '../../shared/training';
 import type { JobProgress } from '../../shared/jobs';
+import type { StageWorker } from '../pipeline/stage-worker';
 import type { ModelSize } from '../model/configs';
 
 export interface TrainRequest {
@@ -53,59 +58,71 @@ export function computeBackend() {
   return backendReport;
 }
 
-async function withProject<T>(projectDir: string, f: (ctx: import('../pipeline/stages').StageContext) => Promise<T>, size: ModelSize, job: JobContext, labels: TrainRequest['labels'] = {}): Promise<T> {
-  const [{ ProjectStore }, { DEMO_LABELS }] = await Promise.all([import('../store/index'), import('../pipeline/demo')]);
-  await computeBackend();
+/** A phase with nothing counted (printed by the CLI as its label only). */
+function phaseProgress(ctx: JobContext, phase: string, message?: string): JobProgress {
+  return { jobId: ctx.jobId, kind: ctx.kind, phase, done: 0, total: null, unit: '', rate: null, etaSeconds: null, ...(message ? { message } : {}) };
+}
+
+/**
+ * Runs `f` with the project's store open on this thread and a training worker whose backend is
+ * announced as a phase; both are closed afterwards.
+ */
+async function withWorker<T>(projectDir: string, job: JobContext, phase: string, f: (store: import('../store/index').ProjectStore, worker: StageWorker) => Promise<T>): Promise<T> {
+  const [{ ProjectStore }, { StageWorker }] = await Promise.all([import('../store/index'), import('../pipeline/stage-worker')]);
+  job.onProgress(phaseProgress(job, 'starting the training worker'));
+  const worker = new StageWorker({ onBackend: (backend) => job.onProgress(phaseProgress(job, phase, `backend: ${backend}`)) });
   const store = await ProjectStore.open(resolve(projectDir));
   try {
-    return await f({ store, projectDir: resolve(projectDir), size, labels: { ...DEMO_LABELS, ...labels }, signal: job.signal, onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)) });
+    return await f(store, worker);
   } finally {
+    await worker.close();
     await store.close();
   }
 }
 
 export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<unknown> {
   return jobs.start('train', async (job) => {
-    const [{ DEFAULT_TRAIN_CONFIG }, stages] = await Promise.all([import('../../shared/training'), import('../pipeline/stages')]);
+    const [{ DEFAULT_TRAIN_CONFIG }, { DEMO_LABELS }] = await Promise.all([import('../../shared/training'), import('../pipeline/demo')]);
     const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...req.config };
-    const size = req.size ?? 'tiny';
-    return withProject(req.projectDir, (ctx) => {
-      switch (req.stage) {
-        case 'spectra': return stages.trainSpectraEncoder(ctx, cfg);
-        case 'lightcurve': return stages.trainLightCurveEncoder(ctx, cfg);
-        case 'dualformer': return stages.trainDualFormer(ctx, cfg);
-        case 'finetune-binary': return stages.fineTune(ctx, 'binary', cfg);
-        case 'finetune-age': return stages.fineTune(ctx, 'age', cfg);
-        default: throw new Error(`unknown training stage '${String(req.stage)}' (spectra, lightcurve, dualformer, finetune-binary, finetune-age)`);
-      }
-    }, size, job, req.labels);
+    return withWorker(req.projectDir, job, `preparing ${req.stage}`, (store, worker) => worker.train({
+      store, projectDir: resolve(req.projectDir), size: req.size ?? 'tiny', labels: { ...DEMO_LABELS, ...req.labels }, signal: job.signal,
+      onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
+    }, req.stage, cfg));
   });
 }
 
 export function startEmbedding(jobs: JobRegistry, req: { projectDir: string; size?: ModelSize }): StartedJob<unknown> {
   return jobs.start('embed', async (job) => {
-    const { embedProject } = await import('../pipeline/stages');
-    job.onProgress({ jobId: job.jobId, kind: job.kind, phase: 'embedding stars', done: 0, total: null, unit: 'stars', rate: null, etaSeconds: null });
-    return withProject(req.projectDir, (ctx) => embedProject(ctx), req.size ?? 'tiny', job);
+    const { DEMO_LABELS } = await import('../pipeline/demo');
+    return withWorker(req.projectDir, job, 'embedding stars', (store, worker) => worker.embed({
+      store, projectDir: resolve(req.projectDir), size: req.size ?? 'tiny', labels: DEMO_LABELS, signal: job.signal,
+    }));
   });
 }
 
 export function startDemo(jobs: JobRegistry, req: DemoRequest): StartedJob<unknown> {
   return jobs.start('demo', async (job) => {
-    const [{ runDemo }, { DEMO_SURVEY }] = await Promise.all([import('../pipeline/demo'), import('../synth/index')]);
-    const backend = await computeBackend();
+    const [{ runDemo }, { DEMO_SURVEY }, { StageWorker }] = await Promise.all([import('../pipeline/demo'), import('../synth/index'), import('../pipeline/stage-worker')]);
     const steps = req.steps ?? 40;
-    const log: string[] = [`backend: ${backend.description}`];
-    const summary = await runDemo({
-      outDir: resolve(req.outDir), stars: req.stars ?? DEMO_SURVEY.stars, seed: req.seed ?? DEMO_SURVEY.seed, size: req.size ?? 'tiny',
-      quarters: req.quarters ?? DEMO_SURVEY.quarters, steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
-      batchSize: req.batchSize, signal: job.signal, onProgress: job.onProgress,
-      onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
-      log: (line) => {
-        log.push(line);
-        job.onProgress({ jobId: job.jobId, kind: job.kind, phase: line.trim(), done: 0, total: null, unit: '', rate: null, etaSeconds: null });
-      },
-    });
-    return { ...summary, log };
+    const log: string[] = [];
+    const logLine = (line: string): void => {
+      log.push(line);
+      job.onProgress(phaseProgress(job, line.trim()));
+    };
+    // One worker trains every stage and embeds; its backend is logged when it has started.
+    const runner = new StageWorker({ onBackend: (backend) => logLine(`backend: ${backend}`) });
+    runner.prepare(); // initialises tfjs while the survey is generated and ingested
+    try {
+      const summary = await runDemo({
+        outDir: resolve(req.outDir), stars: req.stars ?? DEMO_SURVEY.stars, seed: req.seed ?? DEMO_SURVEY.seed, size: req.size ?? 'tiny',
+        quarters: req.quarters ?? DEMO_SURVEY.quarters, steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
+        batchSize: req.batchSize, signal: job.signal, onProgress: job.onProgress, runner,
+        onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
+        log: logLine,
+      });
+      return { ...summary, log };
+    } finally {
+      await runner.close();
+    }
   });
 }
