@@ -1,240 +1,41 @@
 /**
- * Population classification in embedding space: multinomial logistic regression with an L2
- * penalty on standardised features, and stratified k-fold cross-validation. Small and exact
- * enough for labelled selections of up to ~10^5 stars; every star is then scored with the model
- * fitted on all labelled stars.
- *
- * Objective (the one scipy/sklearn minimise for `multinomial` with C = 1/(n·l2)):
- *   (1/n) Σ_i −log softmax(W·[x̂_i, 1])[y_i] + (l2/2)·‖W without the bias column‖²
- * where x̂ is x standardised with the training rows' mean and standard deviation.
+ * Population classification for `map.classify`: cross-validate the chosen classifier on the
+ * labelled stars, refit it on all of them, and score every star of the embedding. The classifiers
+ * themselves (logistic regression, linear SVM with Platt scaling, per-class Gaussian mixtures) live
+ * in src/main/map/classifiers.
  */
-import { mulberry32 } from '../map/random';
+import {
+  argmaxRows, crossValidate, resolveClassifierSettings, scoreAllRows, trainClassifier,
+  type CrossValidation, type ResolvedClassifierSettings,
+} from '../map/classifiers/index';
 
-/** A fitted model: standardisation and the (classes × (dim + 1)) weight matrix, bias last. */
-export interface LogisticModel {
-  classes: number;
-  dim: number;
-  mean: Float64Array;
-  scale: Float64Array;
-  weights: Float64Array;
-  iterations: number;
-}
+export {
+  argmaxRows, crossValidate, fitLogistic, predictProbabilities, stratifiedFolds,
+  type CrossValidation, type FitOptions, type LogisticModel,
+} from '../map/classifiers/index';
 
-export interface FitOptions {
-  /** L2 penalty on the weights (not the bias). Default 1e-2. */
-  l2?: number;
-  /** Most gradient steps. Default 3000. */
-  maxIterations?: number;
-  /** Stop when the gradient's largest component falls below this. Default 1e-7. */
-  tolerance?: number;
-}
-
-/** Mean and (population) standard deviation of every column over the rows `rows`. */
-function columnStats(data: Float32Array, dim: number, rows: ArrayLike<number>): { mean: Float64Array; scale: Float64Array } {
-  const mean = new Float64Array(dim);
-  const scale = new Float64Array(dim);
-  for (let r = 0; r < rows.length; r++) for (let j = 0; j < dim; j++) mean[j] += data[rows[r] * dim + j];
-  for (let j = 0; j < dim; j++) mean[j] /= rows.length;
-  for (let r = 0; r < rows.length; r++) {
-    for (let j = 0; j < dim; j++) {
-      const d = data[rows[r] * dim + j] - mean[j];
-      scale[j] += d * d;
-    }
-  }
-  // A constant feature keeps scale 1 so it standardises to 0 instead of NaN.
-  for (let j = 0; j < dim; j++) scale[j] = Math.sqrt(scale[j] / rows.length) || 1;
-  return { mean, scale };
-}
-
-/** Standardised design matrix with a trailing 1 column: n × (dim + 1). */
-function design(data: Float32Array, dim: number, rows: ArrayLike<number>, mean: Float64Array, scale: Float64Array): Float64Array {
-  const p = dim + 1;
-  const X = new Float64Array(rows.length * p);
-  for (let r = 0; r < rows.length; r++) {
-    for (let j = 0; j < dim; j++) X[r * p + j] = (data[rows[r] * dim + j] - mean[j]) / scale[j];
-    X[r * p + dim] = 1;
-  }
-  return X;
-}
-
-/** Softmax probabilities of every row (n × K) for weights W (K × p). */
-function softmaxRows(X: Float64Array, n: number, p: number, W: Float64Array, K: number, out: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) {
-      let z = 0;
-      for (let j = 0; j < p; j++) z += W[k * p + j] * X[i * p + j];
-      out[i * K + k] = z;
-      if (z > max) max = z;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += (out[i * K + k] = Math.exp(out[i * K + k] - max));
-    for (let k = 0; k < K; k++) out[i * K + k] /= sum;
-  }
-}
-
-/** Gradient of the objective at W (K × p) into `grad`. */
-function gradient(X: Float64Array, y: Int32Array, n: number, p: number, K: number, W: Float64Array, l2: number, probs: Float64Array, grad: Float64Array): void {
-  softmaxRows(X, n, p, W, K, probs);
-  grad.fill(0);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < K; k++) {
-      const r = (probs[i * K + k] - (y[i] === k ? 1 : 0)) / n;
-      if (r === 0) continue;
-      for (let j = 0; j < p; j++) grad[k * p + j] += r * X[i * p + j];
-    }
-  }
-  for (let k = 0; k < K; k++) for (let j = 0; j < p - 1; j++) grad[k * p + j] += l2 * W[k * p + j];
-}
-
-/** Largest eigenvalue of XᵀX/n by power iteration (the curvature bound that sets the step size). */
-function largestEigenvalue(X: Float64Array, n: number, p: number): number {
-  let v = new Float64Array(p).fill(1 / Math.sqrt(p));
-  let lambda = 0;
-  const Xv = new Float64Array(n);
-  for (let it = 0; it < 50; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += X[i * p + j] * v[j];
-      Xv[i] = s;
-    }
-    const w = new Float64Array(p);
-    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) w[j] += X[i * p + j] * Xv[i] / n;
-    const norm = Math.hypot(...w);
-    if (norm === 0) return 0;
-    const next = norm;
-    v = w.map((x) => x / norm);
-    if (Math.abs(next - lambda) < 1e-9 * next) return next;
-    lambda = next;
-  }
-  return lambda;
+/** What a classification run produces for the derived columns. */
+export interface PopulationClassification {
+  settings: ResolvedClassifierSettings;
+  cv: CrossValidation;
+  /** Every star's class probabilities (stars × classes, row-major). */
+  probabilities: Float64Array;
+  /** Every star's most probable class. */
+  predicted: Int32Array;
 }
 
 /**
- * Fits the model on rows `rows` of `data` (n × dim, row-major) with labels `labels[r]` in 0..classes−1
- * (accelerated gradient descent with restarts; step 1/L from Böhning's curvature bound).
- * @throws Error when fewer than two classes occur
+ * Cross-validates `settings` on labelled rows (k stratified folds), fits it on every labelled row,
+ * and scores all `stars` rows of `data` (stars × dim).
+ * @throws Error naming a bad setting, or when fewer than two classes are labelled
  */
-export function fitLogistic(data: Float32Array, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, options: FitOptions = {}): LogisticModel {
-  const l2 = options.l2 ?? 1e-2;
-  const maxIterations = options.maxIterations ?? 3000;
-  const tolerance = options.tolerance ?? 1e-7;
-  const n = rows.length;
-  if (new Set(Array.from(labels)).size < 2) throw new Error('classification needs stars of at least two classes');
-  const { mean, scale } = columnStats(data, dim, rows);
-  const p = dim + 1;
-  const X = design(data, dim, rows, mean, scale);
-  const y = Int32Array.from(labels);
-  const K = classes;
-  const step = 1 / (0.5 * largestEigenvalue(X, n, p) + l2);
-  let W = new Float64Array(K * p);
-  let V = W.slice();
-  let t = 1;
-  const probs = new Float64Array(n * K);
-  const grad = new Float64Array(K * p);
-  let iterations = 0;
-  for (; iterations < maxIterations; iterations++) {
-    gradient(X, y, n, p, K, V, l2, probs, grad);
-    const next = V.map((v, i) => v - step * grad[i]);
-    // Restart the momentum when it points uphill (O'Donoghue & Candès), which keeps descent monotone.
-    let uphill = 0;
-    for (let i = 0; i < next.length; i++) uphill += grad[i] * (next[i] - W[i]);
-    const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-    const momentum = uphill > 0 ? 0 : (t - 1) / tNext;
-    V = next.map((w, i) => w + momentum * (w - W[i]));
-    W = next;
-    t = uphill > 0 ? 1 : tNext;
-    if (iterations % 10 === 0) {
-      gradient(X, y, n, p, K, W, l2, probs, grad);
-      let worst = 0;
-      for (const g of grad) worst = Math.max(worst, Math.abs(g));
-      if (worst < tolerance) break;
-    }
-  }
-  return { classes: K, dim, mean, scale, weights: W, iterations };
-}
-
-/** Class probabilities (rows × classes, row-major) of rows `rows` of `data` under `model`. */
-export function predictProbabilities(model: LogisticModel, data: Float32Array, rows: ArrayLike<number>): Float64Array {
-  const X = design(data, model.dim, rows, model.mean, model.scale);
-  const out = new Float64Array(rows.length * model.classes);
-  softmaxRows(X, rows.length, model.dim + 1, model.weights, model.classes, out);
-  return out;
-}
-
-/** The most probable class of each row of a probability matrix. */
-export function argmaxRows(probs: Float64Array, classes: number): Int32Array {
-  const n = probs.length / classes;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (probs[i * classes + k] > probs[i * classes + best]) best = k;
-    out[i] = best;
-  }
-  return out;
-}
-
-/**
- * Stratified fold of each labelled star: within each class, a seeded shuffle then round-robin, so
- * every fold holds about 1/k of every class.
- */
-export function stratifiedFolds(labels: ArrayLike<number>, folds: number, seed = 0): Int32Array {
-  const out = new Int32Array(labels.length);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const list = byClass.get(labels[i]) ?? [];
-    list.push(i);
-    byClass.set(labels[i], list);
-  }
-  const random = mulberry32(seed);
-  let offset = 0;
-  for (const members of byClass.values()) {
-    for (let i = members.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [members[i], members[j]] = [members[j], members[i]];
-    }
-    // Continue the round-robin across classes so small classes do not all start in fold 0.
-    members.forEach((m, i) => { out[m] = (offset + i) % folds; });
-    offset += members.length;
-  }
-  return out;
-}
-
-export interface CrossValidation {
-  /** Correct out-of-fold predictions over all labelled stars. */
-  accuracy: number;
-  foldAccuracies: number[];
-  /** confusion[true][predicted]. */
-  confusion: number[][];
-}
-
-/**
- * k-fold cross-validated accuracy of `fitLogistic` on labelled rows.
- * @throws Error when a class has fewer members than two
- */
-export function crossValidate(data: Float32Array, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds: number, options: FitOptions = {}): CrossValidation {
-  const fold = stratifiedFolds(labels, folds);
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  const foldAccuracies: number[] = [];
-  let correct = 0;
-  for (let f = 0; f < folds; f++) {
-    const train: number[] = [];
-    const trainLabels: number[] = [];
-    const test: number[] = [];
-    const testLabels: number[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      if (fold[i] === f) { test.push(rows[i]); testLabels.push(labels[i]); } else { train.push(rows[i]); trainLabels.push(labels[i]); }
-    }
-    if (test.length === 0) continue;
-    const model = fitLogistic(data, dim, train, trainLabels, classes, options);
-    const predicted = argmaxRows(predictProbabilities(model, data, test), classes);
-    let right = 0;
-    predicted.forEach((p, i) => {
-      confusion[testLabels[i]][p]++;
-      if (p === testLabels[i]) right++;
-    });
-    correct += right;
-    foldAccuracies.push(right / test.length);
-  }
-  return { accuracy: correct / rows.length, foldAccuracies, confusion };
+export function classifyPopulations(
+  data: ArrayLike<number>, dim: number, stars: number,
+  rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds: number, settings: unknown,
+): PopulationClassification {
+  const resolved = resolveClassifierSettings(settings);
+  const cv = crossValidate(data, dim, rows, labels, classes, folds, resolved);
+  const model = trainClassifier(resolved, data, dim, rows, labels, classes, folds);
+  const probabilities = scoreAllRows(model, data, stars);
+  return { settings: resolved, cv, probabilities, predicted: argmaxRows(probabilities, classes) };
 }
