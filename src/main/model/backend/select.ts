@@ -5,14 +5,17 @@
  * kernels, then wasm, then plain cpu. Every probe that fails says why, so the GUI and CLI can show
  * which backend runs and what the user could install for a faster one.
  *
- * The optional packages are not dependencies (tfjs-node cannot be installed offline: its install
- * script downloads libtensorflow); they are imported by name at run time when present.
+ * tfjs-node(-gpu) are not dependencies (they cannot be installed offline: their install script
+ * downloads libtensorflow) and `webgpu` (Dawn) is an optional one; all are imported by name at run
+ * time when present. WebGPU is accepted only after a numeric self-test against the cpu backend, and a
+ * software adapter only when WebGPU was asked for by name (see webgpu.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadNativeKernelAddon, nativeKernelLoadError, registerNativeKernels } from './native-kernels';
+import { probeDawnWebGpu } from './webgpu';
 
 export type BackendChoice = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'cpu-native' | 'wasm' | 'cpu';
 
@@ -52,20 +55,6 @@ async function tryTfjsNode(pkg: string): Promise<string | true> {
   return true;
 }
 
-async function tryWebGpu(): Promise<string | true> {
-  const dawn = await importOptional('webgpu');
-  if ('error' in dawn) return dawn.error;
-  const { create, globals } = dawn.mod as { create(flags: string[]): GPU; globals: Record<string, unknown> };
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return 'no WebGPU adapter (needs a Vulkan, Metal or D3D12 GPU driver)';
-  Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true });
-  const backend = await importOptional('@tensorflow/tfjs-backend-webgpu');
-  if ('error' in backend) return backend.error;
-  return (await tf.setBackend('webgpu')) ? true : 'the tfjs WebGPU backend did not initialise';
-}
-
 function tryNativeCpu(): string | true {
   const addon = loadNativeKernelAddon();
   if (!addon) return nativeKernelLoadError() ?? 'native kernels unavailable';
@@ -82,7 +71,20 @@ async function tryWasm(): Promise<string | true> {
   return (await tf.setBackend('wasm')) ? true : 'the wasm backend did not initialise';
 }
 
-const PROBES: Record<BackendChoice, () => Promise<string | true> | string | true> = {
+/** A probe's answer: true (works), a reason it does not, or success with details worth showing. */
+type ProbeOutcome = string | true | { ok: true; detail: string };
+
+interface ProbeContext {
+  /** The backend was asked for by name (`only`, DESA_BACKEND), not reached in the automatic order. */
+  pinned: boolean;
+}
+
+async function tryWebGpu(ctx: ProbeContext): Promise<ProbeOutcome> {
+  const r = await probeDawnWebGpu({ importModule: importOptional, allowSoftwareAdapter: ctx.pinned });
+  return r.ok ? { ok: true, detail: `using webgpu: ${r.detail}` } : r.detail;
+}
+
+const PROBES: Record<BackendChoice, (ctx: ProbeContext) => Promise<ProbeOutcome> | ProbeOutcome> = {
   'tensorflow-gpu': () => tryTfjsNode('@tensorflow/tfjs-node-gpu'),
   tensorflow: () => tryTfjsNode('@tensorflow/tfjs-node'),
   webgpu: tryWebGpu,
@@ -97,18 +99,19 @@ const PROBES: Record<BackendChoice, () => Promise<string | true> | string | true
  */
 export async function selectBackend(only?: BackendChoice[]): Promise<BackendReport> {
   const fromEnv = process.env.DESA_BACKEND as BackendChoice | undefined;
-  const order = only ?? (fromEnv && BACKEND_ORDER.includes(fromEnv) ? [fromEnv] : BACKEND_ORDER);
+  const pinnedOrder = only ?? (fromEnv && BACKEND_ORDER.includes(fromEnv) ? [fromEnv] : undefined);
+  const order = pinnedOrder ?? BACKEND_ORDER;
   const probes: BackendProbe[] = [];
   for (const name of order) {
-    let outcome: string | true;
+    let outcome: ProbeOutcome;
     try {
-      outcome = await PROBES[name]();
+      outcome = await PROBES[name]({ pinned: pinnedOrder !== undefined });
     } catch (e) {
       outcome = (e as Error).message;
     }
-    if (outcome === true) {
+    if (typeof outcome !== 'string') {
       if (name === 'cpu-native' || name === 'cpu') await tf.setBackend('cpu');
-      probes.push({ name, ok: true, detail: `using ${name}` });
+      probes.push({ name, ok: true, detail: outcome === true ? `using ${name}` : outcome.detail });
       return { active: name, tfBackend: tf.getBackend(), probes };
     }
     probes.push({ name, ok: false, detail: outcome });
