@@ -8,7 +8,7 @@ export { computeUmap, projectUmap, layoutCacheFile, resolveUmapOptions, knnGraph
 export { fuzzySimplicialSet, smoothKnnDistances, type CsrGraph } from './fuzzy-graph';
 export { findAbParams, optimizeLayout } from './layout-sgd';
 export {
-  selectRectangle, selectLasso, pointInPolygon, toSelection, union, intersection, difference, NamedSubsets,
+  selectRectangle, selectLasso, pointInPolygon, PointGrid, toSelection, union, intersection, difference, NamedSubsets,
   type Rect, type SubsetOperation,
 } from './select';
 export { mulberry32, gaussian, sampleIndices } from './random';

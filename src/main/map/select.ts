@@ -99,31 +99,195 @@ function bandPolygon(poly: Float64Array): BandedPolygon {
   return { bounds, bandHeight, bandStart: count, edges };
 }
 
+/** A point's cell coordinate along one axis, clamped to the grid (NaN → -1: in no cell). */
+function cellCoord(v: number, origin: number, inverseSize: number, cells: number): number {
+  const c = Math.floor((v - origin) * inverseSize);
+  return c !== c ? -1 : c < 0 ? 0 : c >= cells ? cells - 1 : c;
+}
+
+/**
+ * The points of one layout bucketed into a uniform grid of cells (about `pointsPerCell` each),
+ * built once per layout and reused by every lasso: cells a polygon contains are taken whole,
+ * cells no edge touches but outside are skipped, and only points in cells an edge crosses are
+ * tested edge by edge. Holds its own scratch, so one grid serves one selection at a time.
+ */
+export class PointGrid {
+  readonly size: number;
+  readonly columns: number;
+  readonly rows: number;
+  readonly xMin: number;
+  readonly yMin: number;
+  readonly cellWidth: number;
+  readonly cellHeight: number;
+  /** Points of cell c (row-major, c = row * columns + column) are cellPoints[cellStart[c] .. cellStart[c+1]), ascending. */
+  readonly cellStart: Uint32Array;
+  readonly cellPoints: Uint32Array;
+  /** Per point, whether the current selection took it (cleared after each selection). */
+  private readonly taken: Uint8Array;
+  /** The same marks four at a time (taken's length is rounded up to a multiple of 4). */
+  private readonly takenWords: Uint32Array;
+
+  private constructor(x: Float32Array, y: Float32Array, pointsPerCell: number) {
+    checkColumns(x, y);
+    const n = x.length;
+    let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const px = x[i], py = y[i];
+      if (px - px !== 0 || py - py !== 0) continue; // NaN or ±Infinity
+      if (px < xMin) xMin = px;
+      if (px > xMax) xMax = px;
+      if (py < yMin) yMin = py;
+      if (py > yMax) yMax = py;
+    }
+    if (xMin > xMax) { xMin = xMax = yMin = yMax = 0; }
+    const side = Math.max(1, Math.min(2048, Math.round(Math.sqrt(n / pointsPerCell))));
+    this.size = n;
+    this.columns = side;
+    this.rows = side;
+    this.xMin = xMin;
+    this.yMin = yMin;
+    this.cellWidth = (xMax - xMin) / side || 1;
+    this.cellHeight = (yMax - yMin) / side || 1;
+    // Counting sort by cell: two passes, no per-point objects; rows stay ascending in each cell.
+    const cellOf = new Int32Array(n);
+    const cellStart = new Uint32Array(side * side + 1);
+    const ix = 1 / this.cellWidth, iy = 1 / this.cellHeight;
+    for (let i = 0; i < n; i++) {
+      const px = x[i], py = y[i];
+      if (px - px !== 0 || py - py !== 0) { cellOf[i] = -1; continue; }
+      // Finite points lie inside the bounds, so only the top edge needs clamping.
+      const cx = Math.min(side - 1, ((px - xMin) * ix) | 0), cy = Math.min(side - 1, ((py - yMin) * iy) | 0);
+      const c = cy * side + cx;
+      cellOf[i] = c;
+      cellStart[c + 1]++;
+    }
+    for (let c = 0; c < side * side; c++) cellStart[c + 1] += cellStart[c];
+    const fill = cellStart.slice(0, side * side);
+    const cellPoints = new Uint32Array(cellStart[side * side]);
+    for (let i = 0; i < n; i++) if (cellOf[i] >= 0) cellPoints[fill[cellOf[i]]++] = i;
+    this.cellStart = cellStart;
+    this.cellPoints = cellPoints;
+    this.taken = new Uint8Array(Math.ceil(n / 4) * 4);
+    this.takenWords = new Uint32Array(this.taken.buffer);
+  }
+
+  /**
+   * The grid of a layout's points (NaN or infinite points belong to no cell and are never selected).
+   * @throws Error when x and y differ in length
+   */
+  static build(x: Float32Array, y: Float32Array, pointsPerCell = 8): PointGrid {
+    return new PointGrid(x, y, pointsPerCell);
+  }
+
+  /** Rows inside `poly` (flat, ≥ 3 vertices), ascending: see selectLasso. */
+  lasso(x: Float32Array, y: Float32Array, poly: Float64Array): Uint32Array {
+    if (x.length !== this.size || y.length !== this.size) throw new Error(`lasso: the grid was built for ${this.size} points, got ${x.length}`);
+    const banded = bandPolygon(poly);
+    const { columns, rows, cellStart, cellPoints, taken } = this;
+    const ix = 1 / this.cellWidth, iy = 1 / this.cellHeight;
+    // Cells the polygon's bounding box covers; everything else is outside.
+    const c0 = cellCoord(banded.bounds.xMin, this.xMin, ix, columns), c1 = cellCoord(banded.bounds.xMax, this.xMin, ix, columns);
+    const r0 = cellCoord(banded.bounds.yMin, this.yMin, iy, rows), r1 = cellCoord(banded.bounds.yMax, this.yMin, iy, rows);
+    const w = c1 - c0 + 1;
+    const crossed = this.crossedCells(poly, c0, r0, w, r1 - r0 + 1);
+    let count = 0;
+    for (let r = r0; r <= r1; r++) {
+      // Reference y of this cell row: its centre (any point of an uncrossed cell gives the same answer).
+      const cy = this.yMin + (r + 0.5) * this.cellHeight;
+      for (let c = c0; c <= c1; c++) {
+        const cell = r * columns + c;
+        const from = cellStart[cell], to = cellStart[cell + 1];
+        if (from === to) continue;
+        if (crossed[(r - r0) * w + (c - c0)]) {
+          for (let p = from; p < to; p++) {
+            const i = cellPoints[p];
+            if (insideBanded(banded, x[i], y[i])) { taken[i] = 1; count++; }
+          }
+        } else if (insideBanded(banded, this.xMin + (c + 0.5) * this.cellWidth, cy)) {
+          for (let p = from; p < to; p++) taken[cellPoints[p]] = 1;
+          count += to - from;
+        }
+      }
+    }
+    // Reading the marks in row order gives the ascending selection without sorting; four marks
+    // are read at once so unselected stretches cost a quarter of the reads.
+    const out = new Uint32Array(count);
+    const words = this.takenWords;
+    let m = 0;
+    for (let wi = 0; m < count; wi++) {
+      if (words[wi] === 0) continue;
+      for (let i = wi * 4, end = i + 4; i < end; i++) if (taken[i]) out[m++] = i;
+      words[wi] = 0;
+    }
+    return out;
+  }
+
+  /**
+   * Which cells of the window (columns c0.., rows r0.., w × h) an edge of the polygon may touch:
+   * each edge's x-extent within each cell row it spans, widened by one cell on every side so that
+   * rounding never leaves a touched cell unmarked (a marked cell only costs exact point tests).
+   */
+  private crossedCells(poly: Float64Array, c0: number, r0: number, w: number, h: number): Uint8Array {
+    const crossed = new Uint8Array(w * h);
+    const nv = poly.length / 2;
+    for (let i = 0; i < nv; i++) {
+      const j = (i + nv - 1) % nv;
+      const xa = poly[2 * i], ya = poly[2 * i + 1], xb = poly[2 * j], yb = poly[2 * j + 1];
+      const rowLo = Math.floor((Math.min(ya, yb) - this.yMin) / this.cellHeight) - 1 - r0;
+      const rowHi = Math.floor((Math.max(ya, yb) - this.yMin) / this.cellHeight) + 1 - r0;
+      for (let r = Math.max(0, rowLo); r <= Math.min(h - 1, rowHi); r++) {
+        // The edge's x-range where its y lies in this row's band (clipped to the edge's own ends).
+        const bandLo = this.yMin + (r + r0) * this.cellHeight, bandHi = bandLo + this.cellHeight;
+        let xLo: number, xHi: number;
+        if (ya === yb) {
+          xLo = Math.min(xa, xb); xHi = Math.max(xa, xb);
+        } else {
+          const t0 = Math.min(1, Math.max(0, (bandLo - ya) / (yb - ya)));
+          const t1 = Math.min(1, Math.max(0, (bandHi - ya) / (yb - ya)));
+          const xs0 = xa + (xb - xa) * t0, xs1 = xa + (xb - xa) * t1;
+          xLo = Math.min(xs0, xs1); xHi = Math.max(xs0, xs1);
+        }
+        const lo = Math.max(0, Math.floor((xLo - this.xMin) / this.cellWidth) - 1 - c0);
+        const hi = Math.min(w - 1, Math.floor((xHi - this.xMin) / this.cellWidth) + 1 - c0);
+        for (let c = lo; c <= hi; c++) crossed[r * w + c] = 1;
+      }
+    }
+    return crossed;
+  }
+}
+
+/** The even–odd test of pointInPolygon against only the edges of the point's band. */
+function insideBanded(b: BandedPolygon, px: number, py: number): boolean {
+  const { bounds, edges, bandStart } = b;
+  if (px < bounds.xMin || px > bounds.xMax || py < bounds.yMin || py > bounds.yMax || px !== px) return false;
+  const band = Math.min(bandStart.length - 2, Math.floor((py - bounds.yMin) / b.bandHeight));
+  let inside = false;
+  for (let e = bandStart[band] * 4, end = bandStart[band + 1] * 4; e < end; e += 4) {
+    const xi = edges[e], yi = edges[e + 1], xj = edges[e + 2], yj = edges[e + 3];
+    if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
 /**
  * Rows inside a lasso polygon given as a flat [x0, y0, x1, y1, ...] (closed implicitly; may
- * self-intersect: even–odd rule, the same crossing test as pointInPolygon). Points outside its
- * bounding box are rejected first; the rest meet only the edges of their horizontal band.
- * @throws Error on fewer than 3 vertices or an odd number of coordinates
+ * self-intersect: even–odd rule, the same crossing test as pointInPolygon).
+ *
+ * With a PointGrid of these points (built once per layout) only the points in cells an edge
+ * crosses are tested; whole cells inside are taken at once. Without one, points outside the
+ * polygon's bounding box are rejected first and the rest meet only the edges of their band.
+ * @throws Error on fewer than 3 vertices, an odd number of coordinates, or a grid of other points
  */
-export function selectLasso(x: Float32Array, y: Float32Array, polygon: ArrayLike<number>): Uint32Array {
+export function selectLasso(x: Float32Array, y: Float32Array, polygon: ArrayLike<number>, grid?: PointGrid): Uint32Array {
   checkColumns(x, y);
   if (polygon.length % 2 !== 0) throw new Error(`lasso: ${polygon.length} coordinates is not a list of (x, y) pairs`);
   if (polygon.length < 6) throw new Error(`lasso: a polygon needs at least 3 vertices, got ${polygon.length / 2}`);
-  const { bounds: b, bandHeight, bandStart, edges } = bandPolygon(Float64Array.from(polygon));
-  const lastBand = bandStart.length - 2;
+  const poly = Float64Array.from(polygon);
+  if (grid) return grid.lasso(x, y, poly);
+  const banded = bandPolygon(poly);
   const out = new Uint32Array(x.length);
   let m = 0;
-  for (let i = 0; i < x.length; i++) {
-    const px = x[i], py = y[i];
-    if (px < b.xMin || px > b.xMax || py < b.yMin || py > b.yMax || px !== px) continue;
-    const band = Math.min(lastBand, Math.floor((py - b.yMin) / bandHeight));
-    let inside = false;
-    for (let e = bandStart[band] * 4, end = bandStart[band + 1] * 4; e < end; e += 4) {
-      const xi = edges[e], yi = edges[e + 1], xj = edges[e + 2], yj = edges[e + 3];
-      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-    if (inside) out[m++] = i;
-  }
+  for (let i = 0; i < x.length; i++) if (insideBanded(banded, x[i], y[i])) out[m++] = i;
   return out.slice(0, m);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { difference, intersection, NamedSubsets, selectLasso, selectRectangle, toSelection, union } from '../../../src/main/map/select';
+import { difference, intersection, NamedSubsets, PointGrid, pointInPolygon, selectLasso, selectRectangle, toSelection, union } from '../../../src/main/map/select';
 import { mulberry32 } from '../../../src/main/map/random';
 
 // A 200 × 200 lattice of cell centres (i + 0.5, j + 0.5) / 10 over [0, 20]²: no point lies on the
@@ -67,6 +67,63 @@ describe('lasso selection', () => {
   it('refuses a polygon with fewer than three vertices and mismatched columns', () => {
     expect(() => selectLasso(x, y, [0, 0, 1, 1])).toThrow(/at least 3 vertices/);
     expect(() => selectLasso(x, new Float32Array(3), [0, 0, 1, 1, 1, 0])).toThrow(/x has 40000 points but y has 3/);
+  });
+});
+
+describe('lasso selection on a point grid (built once per layout)', () => {
+  // Clustered points (dense blobs and sparse background), with NaN and infinite points mixed in.
+  const n = 60_000;
+  const rand = mulberry32(12);
+  const px = new Float32Array(n);
+  const py = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const blob = i % 3 === 0;
+    px[i] = blob ? 30 + rand() * rand() * 10 : rand() * 100;
+    py[i] = blob ? 60 + rand() * rand() * 10 : rand() * 100;
+  }
+  px[17] = NaN; py[18] = NaN; px[19] = Infinity; py[20] = -Infinity;
+  const grid = PointGrid.build(px, py);
+  /** The plain ray-casting answer, point by point. */
+  const reference = (poly: number[]): number[] => {
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (pointInPolygon(px[i], py[i], poly)) rows.push(i);
+    return rows;
+  };
+  const wobbly = (cx: number, cy: number, r: number, vertices: number, lobes: number): number[] => {
+    const poly: number[] = [];
+    for (let k = 0; k < vertices; k++) {
+      const t = (2 * Math.PI * k) / vertices;
+      const rr = r * (1 + 0.3 * Math.sin(lobes * t));
+      poly.push(cx + rr * Math.cos(t), cy + rr * Math.sin(t));
+    }
+    return poly;
+  };
+  const cases: [string, number[]][] = [
+    ['a wobbly 200-vertex lasso', wobbly(50, 50, 30, 200, 7)],
+    ['a lasso around the dense blob', wobbly(35, 65, 4, 60, 5)],
+    ['a thin sliver narrower than a cell', [10, 10, 90, 10.05, 90, 10.1]],
+    ['a self-intersecting bow tie', [10, 10, 90, 90, 90, 10, 10, 90]],
+    ['a random 40-vertex scribble', Array.from({ length: 80 }, () => rand() * 100)],
+    ['a polygon larger than the layout', [-50, -50, 150, -50, 150, 150, -50, 150]],
+    ['a polygon beside the layout', [101, 0, 120, 0, 120, 50]],
+    ['a polygon through the layout edge', [90, 90, 130, 95, 95, 130]],
+  ];
+  for (const [name, poly] of cases) {
+    it(`selects exactly the plain point-in-polygon rows for ${name}`, () => {
+      const want = reference(poly);
+      expect(Array.from(selectLasso(px, py, poly, grid))).toEqual(want);
+      expect(Array.from(selectLasso(px, py, poly))).toEqual(want);
+    });
+  }
+
+  it('can be reused: a second selection is not affected by the first', () => {
+    const a = selectLasso(px, py, cases[0][1], grid);
+    selectLasso(px, py, cases[1][1], grid);
+    expect(Array.from(selectLasso(px, py, cases[0][1], grid))).toEqual(Array.from(a));
+  });
+
+  it('refuses columns of another layout', () => {
+    expect(() => selectLasso(x, y, cases[0][1], grid)).toThrow(/built for 60000 points, got 40000/);
   });
 });
 
