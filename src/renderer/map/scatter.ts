@@ -8,9 +8,17 @@
 import { Deck, OrthographicView, type OrthographicViewState } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 
+/** What the map shows: the data point at the canvas centre and the zoom (log2 pixels per data unit). */
+export interface MapView {
+  target: [number, number];
+  zoom: number;
+}
+
 export interface ScatterOptions {
   /** Called after every drawn frame with the number of points drawn. */
   onRendered?: (points: number) => void;
+  /** Called when the view changes (pan, zoom, fit, setView). */
+  onViewChange?: (view: MapView) => void;
 }
 
 export class ScatterMap {
@@ -20,6 +28,7 @@ export class ScatterMap {
   private n = 0;
   private version = 0;
   private radius = 3;
+  private current: MapView = { target: [0, 0], zoom: 0 };
 
   constructor(private readonly parent: HTMLDivElement, private readonly options: ScatterOptions = {}) {
     this.deck = new Deck<OrthographicView>({
@@ -30,7 +39,23 @@ export class ScatterMap {
       layers: [],
       getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair'),
       onAfterRender: () => this.options.onRendered?.(this.n),
+      onViewStateChange: ({ viewState }) => {
+        const v = viewState as OrthographicViewState;
+        const [x, y] = (v.target ?? [0, 0]) as number[];
+        this.viewChanged({ target: [x, y], zoom: typeof v.zoom === 'number' ? v.zoom : 0 });
+      },
     });
+  }
+
+  /** The current view. */
+  get view(): MapView {
+    return { target: [...this.current.target], zoom: this.current.zoom };
+  }
+
+  /** Shows `view` (a saved view being restored). */
+  setView(view: MapView): void {
+    this.deck.setProps({ initialViewState: { target: [view.target[0], view.target[1], 0], zoom: view.zoom } });
+    this.viewChanged(view);
   }
 
   /** New coordinates (a new layout); fits the view to them. */
@@ -64,7 +89,7 @@ export class ScatterMap {
     if (!Number.isFinite(xMin)) return;
     const { width, height } = this.parent.getBoundingClientRect();
     const scale = 0.9 * Math.min(width / Math.max(xMax - xMin, 1e-9), height / Math.max(yMax - yMin, 1e-9));
-    this.deck.setProps({ initialViewState: { target: [(xMin + xMax) / 2, (yMin + yMax) / 2, 0], zoom: Math.log2(scale) } });
+    this.setView({ target: [(xMin + xMax) / 2, (yMin + yMax) / 2], zoom: Math.log2(scale) });
   }
 
   /** Canvas pixel (relative to the canvas' top-left) → data coordinates. */
@@ -103,6 +128,11 @@ export class ScatterMap {
 
   destroy(): void {
     this.deck.finalize();
+  }
+
+  private viewChanged(view: MapView): void {
+    this.current = { target: [view.target[0], view.target[1]], zoom: view.zoom };
+    this.options.onViewChange?.(this.view);
   }
 
   private viewport() {

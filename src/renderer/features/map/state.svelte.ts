@@ -2,12 +2,21 @@
  * The Map screen's state: the embedding and its layout, the colouring column, the current
  * selection and named subsets, the clicked star's detail, similar stars and classifier results.
  * Every per-point array is in the layout's row order (stars sorted by id), as the services use.
+ *
+ * The state is the project's session (src/shared/session.ts): `attach` restores it when a project
+ * is opened (the layout from the project's cache, then subsets, selection, colouring and view), and
+ * every change is saved back to the project folder after a short pause (`saveSession` at once).
  */
 import type { MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
 import { NamedSubsets, type SubsetOperation } from '../../../main/map/select';
 import type { DesaClient } from '../../client/index';
 import type { ColumnData } from '../../map/colour';
+import { emptyMapSession, type ColourScale, type MapSession, type SavedSession, type SavedView } from '../../../shared/session';
+
+/** How long the map waits after the last change before saving the session. */
+const AUTOSAVE_MS = 500;
+const LINEAR: ColourScale = { kind: 'linear', range: null };
 
 /** What a drag on the map does: pan the view, draw a lasso or draw a rectangle. */
 export type Tool = 'pan' | 'lasso' | 'rect';
@@ -33,12 +42,16 @@ export function toColumnData(c: Awaited<ReturnType<DesaClient['call']>> & { kind
 export class MapState {
   embeddings = $state<MapEmbeddingInfo[]>([]);
   columns = $state<MapColumnInfo[]>([]);
-  embedding = $state<string>('');
+  #embedding = $state<string>('');
   layout = $state.raw<Layout | null>(null);
   layoutJob = $state<string | null>(null);
   progress = $state<JobProgress | null>(null);
   colourBy = $state<string>('');
   colour = $state.raw<ColumnData | null>(null);
+  /** How numeric colours map to the colour bar (linear or log; automatic or fixed limits). */
+  scale = $state.raw<ColourScale>(LINEAR);
+  /** The map's current view (kept across screen switches and saved with the session). */
+  view = $state.raw<SavedView | null>(null);
   /** Selected rows, sorted; null when nothing is selected. */
   selection = $state.raw<Uint32Array | null>(null);
   subsets = new NamedSubsets();
@@ -51,6 +64,30 @@ export class MapState {
   lastExport = $state<string | null>(null);
   error = $state<string | null>(null);
   busy = $state<string | null>(null);
+  /** The session's save state for the toolbar ('saved 12:03:04', 'saving…', 'unsaved changes'). */
+  sessionStatus = $state<string | null>(null);
+  /** What could not be restored from the saved session (e.g. stars no longer in the map). */
+  sessionNote = $state<string | null>(null);
+
+  /** The open project this state belongs to, and which opening of it (see ProjectState.opened). */
+  private projectDir: string | null = null;
+  private opening = -1;
+  /** The saved session while it is being restored (changes are not saved meanwhile). */
+  private restoring: MapSession | null = null;
+  /** A saved session whose map could not be shown: its star sets are kept in later saves. */
+  private unrestored: MapSession | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> = Promise.resolve();
+
+  /** The embedding chosen in the picker (a change is saved with the session). */
+  get embedding(): string {
+    return this.#embedding;
+  }
+  set embedding(name: string) {
+    if (name === this.#embedding) return;
+    this.#embedding = name;
+    this.touch();
+  }
 
   constructor(private readonly client: DesaClient) {
     client.on('job.progress', (p) => {
@@ -69,16 +106,170 @@ export class MapState {
         this.subsets = new NamedSubsets();
         this.subsetList = [];
       }
-      this.clearSelection();
+      this.selection = null;
       this.similar = [];
       this.clickedRow = null;
       this.detail = null;
+      // A new layout is fitted into view; a restored one shows the saved view.
+      this.view = this.restoring?.layout === r.embedding ? this.restoring.view : null;
       this.layout = {
         embedding: r.embedding, starIds: r.starIds, method: r.method, seconds: r.seconds, cached: r.cached,
         x: Float32Array.from(r.x, (v) => v ?? NaN), y: Float32Array.from(r.y, (v) => v ?? NaN),
       };
+      if (this.restoring) this.restoreStarSets(this.restoring);
+      this.restoring = null;
       if (this.colourBy) void this.setColourBy(this.colourBy);
+      this.touch();
     });
+  }
+
+  // ---------------------------------------------------------------- session
+
+  /**
+   * Makes this the map of the project opened as `opening` (ProjectState counts openings) and
+   * restores `session` into it: the embedding, the colouring and, when the saved map was on show,
+   * its layout (from the project's cache) with its subsets, selection, classifier result and view.
+   * Changes still waiting to be saved for the previous project are saved first.
+   */
+  async attach(projectDir: string, opening: number, session: SavedSession | null): Promise<void> {
+    if (opening === this.opening) return;
+    this.opening = opening;
+    await this.flushSession();
+    this.reset();
+    this.projectDir = projectDir;
+    const saved = session?.map ?? null;
+    this.restoring = saved;
+    await this.init();
+    if (!saved || opening !== this.opening) return;
+    const names = new Set(this.embeddings.map((e) => e.name));
+    if (saved.embedding && names.has(saved.embedding)) this.#embedding = saved.embedding;
+    this.colourBy = saved.colour?.column ?? '';
+    this.scale = saved.colour?.scale ?? LINEAR;
+    this.classification = saved.classification;
+    if (saved.layout && names.has(saved.layout)) {
+      await this.run(null, async () => {
+        this.layoutJob = (await this.client.call('map.layout', { embedding: saved.layout! })).jobId;
+      });
+      if (!this.layoutJob) this.giveUpRestore(saved, `the saved map of embedding '${saved.layout}' could not be recomputed`);
+    } else {
+      this.giveUpRestore(saved, saved.layout ? `the project has no embedding '${saved.layout}' any more` : null);
+    }
+  }
+
+  /** Saves the session now (the toolbar's "Save session"). */
+  async saveSession(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const dir = this.projectDir;
+    if (!dir || this.restoring) return;
+    const session = this.sessionSnapshot();
+    this.sessionStatus = 'saving…';
+    this.saving = this.saving.then(async () => {
+      try {
+        const saved = await this.client.call('session.save', { projectDir: dir, session });
+        if (dir === this.projectDir) this.sessionStatus = `saved ${new Date(saved.savedAt).toLocaleTimeString('en-GB')}`;
+      } catch (err) {
+        if (dir === this.projectDir) this.sessionStatus = `not saved: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    });
+    await this.saving;
+  }
+
+  /** Saves a change still waiting for its autosave (before another project is opened). */
+  readonly flushSession = async (): Promise<void> => {
+    if (this.saveTimer) await this.saveSession();
+    await this.saving;
+  };
+
+  /** The session as it would be saved now. */
+  sessionSnapshot(): MapSession {
+    const layout = this.layout;
+    const base = this.unrestored ?? emptyMapSession();
+    const ids = (rows: Uint32Array): string[] => Array.from(rows, (r) => layout!.starIds[r]);
+    return {
+      embedding: this.embedding || null,
+      layout: layout?.embedding ?? base.layout,
+      colour: this.colourBy ? { column: this.colourBy, scale: this.scale } : null,
+      view: layout ? this.view : base.view,
+      subsets: layout ? this.subsets.list().map((s) => ({ name: s.name, starIds: ids(this.subsets.get(s.name)) })) : base.subsets,
+      selection: layout ? (this.selection ? ids(this.selection) : null) : base.selection,
+      classification: this.classification,
+    };
+  }
+
+  /** The pan / zoom of the map changed. */
+  setView(view: SavedView): void {
+    const v = this.view;
+    if (v && v.zoom === view.zoom && v.target[0] === view.target[0] && v.target[1] === view.target[1]) return;
+    this.view = view;
+    this.touch();
+  }
+
+  /** Numeric colouring: linear or log, automatic (2nd–98th percentile) or fixed limits. */
+  setScale(scale: ColourScale): void {
+    this.scale = scale;
+    this.touch();
+  }
+
+  /** Schedules an autosave of the session (nothing is saved while one is being restored). */
+  private touch(): void {
+    if (!this.projectDir || this.restoring) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.sessionStatus = 'unsaved changes';
+    this.saveTimer = setTimeout(() => void this.saveSession(), AUTOSAVE_MS);
+  }
+
+  /** Subsets and selection of a saved session in this layout's rows; stars no longer in it are reported. */
+  private restoreStarSets(saved: MapSession): void {
+    const layout = this.layout!;
+    const rowOf = new Map(layout.starIds.map((s, i) => [s, i]));
+    const missing: string[] = [];
+    const rows = (label: string, starIds: string[]): number[] => {
+      const found = starIds.flatMap((s) => (rowOf.has(s) ? [rowOf.get(s)!] : []));
+      if (found.length < starIds.length) missing.push(`${label}: ${starIds.length - found.length} of ${starIds.length} stars`);
+      return found;
+    };
+    for (const s of saved.subsets) this.subsets.set(s.name, rows(`subset '${s.name}'`, s.starIds));
+    this.subsetList = this.subsets.list();
+    if (saved.selection) this.setSelection(Uint32Array.from(rows('selection', saved.selection)).sort());
+    this.unrestored = null;
+    if (missing.length) this.sessionNote = `Not in the map any more (dropped): ${missing.join('; ')}.`;
+  }
+
+  private giveUpRestore(saved: MapSession, why: string | null): void {
+    this.restoring = null;
+    if (!why) return;
+    this.unrestored = saved;
+    this.sessionNote = `The saved map was not restored: ${why}; its subsets are kept in the session file.`;
+  }
+
+  private reset(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.projectDir = null;
+    this.restoring = null;
+    this.unrestored = null;
+    this.embeddings = [];
+    this.columns = [];
+    this.#embedding = '';
+    this.layout = null;
+    this.layoutJob = null;
+    this.progress = null;
+    this.colourBy = '';
+    this.colour = null;
+    this.scale = LINEAR;
+    this.view = null;
+    this.selection = null;
+    this.subsets = new NamedSubsets();
+    this.subsetList = [];
+    this.clickedRow = null;
+    this.detail = null;
+    this.similar = [];
+    this.classification = null;
+    this.lastExport = null;
+    this.error = null;
+    this.sessionStatus = null;
+    this.sessionNote = null;
   }
 
   /** Loads the project's embeddings and columns; picks 'f' (or the first) embedding. */
@@ -87,7 +278,7 @@ export class MapState {
       const r = await this.client.call('map.columns', {});
       this.embeddings = r.embeddings;
       this.columns = r.columns;
-      if (!this.embedding && r.embeddings.length) this.embedding = (r.embeddings.find((e) => e.name === 'f') ?? r.embeddings[0]).name;
+      if (!this.#embedding && r.embeddings.length) this.#embedding = (r.embeddings.find((e) => e.name === 'f') ?? r.embeddings[0]).name;
     });
   }
 
@@ -103,6 +294,7 @@ export class MapState {
   }
 
   async setColourBy(id: string): Promise<void> {
+    if (id !== this.colourBy) this.touch();
     this.colourBy = id;
     if (!id || !this.layout) {
       this.colour = null;
@@ -121,28 +313,30 @@ export class MapState {
 
   setSelection(rows: Uint32Array | null): void {
     this.selection = rows && rows.length ? rows : rows ? new Uint32Array(0) : null;
+    this.touch();
   }
 
   clearSelection(): void {
-    this.selection = null;
+    this.setSelection(null);
   }
 
   saveSubset(name: string): void {
     if (!this.selection) return;
     this.subsets.set(name, this.selection);
     this.subsetList = this.subsets.list();
+    this.touch();
   }
 
   combineSubsets(op: SubsetOperation, a: string, b: string, into: string): void {
     this.run(null, async () => {
       this.subsets.combine(op, a, b, into);
       this.subsetList = this.subsets.list();
-      this.selection = this.subsets.get(into);
+      this.setSelection(this.subsets.get(into));
     });
   }
 
   showSubset(name: string): void {
-    this.selection = this.subsets.get(name);
+    this.setSelection(this.subsets.get(name));
   }
 
   /** Star detail of a clicked point (and its neighbours by the map's embedding). */
@@ -181,6 +375,7 @@ export class MapState {
         classes: classes.map((c) => ({ label: c.label, rows: Array.from(this.subsets.get(c.subset)) })),
       });
       this.columns = (await this.client.call('map.columns', {})).columns;
+      this.touch();
       await this.setColourBy(this.classification.columns[1] ?? this.classification.columns[0]);
     });
   }

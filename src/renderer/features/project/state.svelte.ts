@@ -1,8 +1,10 @@
 /**
- * The Project screen's state: the open project, a running ingest's live progress, and the last
- * ingest summary. One instance per app (the header shows the project name from it too).
+ * The Project screen's state: the open project, its saved session, the recent projects, a running
+ * ingest's live progress, and the last ingest summary. One instance per app (the header shows the
+ * project name from it too).
  */
 import type { IngestSummary, JobDoneEvent, ProjectStatus } from '../../../shared/contract';
+import type { RecentProject, SavedSession } from '../../../shared/session';
 import type { JobProgress } from '../../../shared/jobs';
 import type { DesaClient } from '../../client/index';
 
@@ -16,6 +18,16 @@ export class ProjectState {
   error = $state<string | null>(null);
   /** True in the desktop app, where folders can be chosen with the native dialog. */
   canPickDirectories = $state(false);
+  /** The open project's saved session (null: none, or unreadable: see sessionProblem). */
+  session = $state.raw<SavedSession | null>(null);
+  /** Why the saved session could not be restored, naming the file and the problem. */
+  sessionProblem = $state<string | null>(null);
+  /** Counts project openings, so screens restore the session once per opening (reopening included). */
+  opening = $state(0);
+  /** Projects opened before, newest first. */
+  recent = $state<RecentProject[]>([]);
+  /** Run before another project is opened (e.g. the map saving its pending session changes). */
+  private readonly beforeSwitch = new Set<() => Promise<void>>();
 
   /** The project folder's last path component, for the header. */
   readonly name = $derived(this.status ? (this.status.projectDir.split(/[\\/]/).filter(Boolean).pop() ?? '') : null);
@@ -31,15 +43,55 @@ export class ProjectState {
   async init(): Promise<void> {
     const info = await this.client.call('app.info', {});
     this.canPickDirectories = info.canPickDirectories;
-    if (info.projectDir) await this.run(async () => (this.status = await this.client.call('project.status', {})));
+    if (info.projectDir) {
+      await this.run(async () => {
+        this.status = await this.client.call('project.status', {});
+        await this.loadSession();
+      });
+    }
+    await this.loadRecent();
   }
 
   /** Opens the project in `dir`, creating it when it does not exist yet. */
   async open(dir: string): Promise<void> {
+    await this.switchTo('project.create', dir);
+  }
+
+  /** Opens an existing project (a recent one): fails, saying so, when the folder holds none. */
+  async openExisting(dir: string): Promise<void> {
+    await this.switchTo('project.open', dir);
+  }
+
+  /** Registers work to finish before another project is opened; returns the unregister function. */
+  onBeforeSwitch(action: () => Promise<void>): () => void {
+    this.beforeSwitch.add(action);
+    return () => this.beforeSwitch.delete(action);
+  }
+
+  private async switchTo(method: 'project.open' | 'project.create', dir: string): Promise<void> {
     await this.run(async () => {
-      this.status = await this.client.call('project.create', { dir: dir.trim() });
+      await Promise.all([...this.beforeSwitch].map((f) => f()));
+      this.status = await this.client.call(method, { dir: dir.trim() });
       this.summary = null;
+      await this.loadSession();
     });
+    await this.loadRecent();
+  }
+
+  /** Reads the open project's session; a damaged file is reported, and the project stays open. */
+  private async loadSession(): Promise<void> {
+    const r = await this.client.call('session.load', {});
+    this.session = r.session;
+    this.sessionProblem = r.problem;
+    this.opening++;
+  }
+
+  private async loadRecent(): Promise<void> {
+    try {
+      this.recent = (await this.client.call('app.recentProjects', {})).projects;
+    } catch {
+      this.recent = []; // a host without settings; the list is a convenience
+    }
   }
 
   /** Starts ingesting the given folders into the open project. */
