@@ -7,7 +7,7 @@
  * is opened (the layout from the project's cache, then subsets, selection, colouring and view), and
  * every change is saved back to the project folder after a short pause (`saveSession` at once).
  */
-import type { MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
+import type { MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
 import { NamedSubsets, type SubsetOperation } from '../../../main/map/select';
 import type { DesaClient } from '../../client/index';
@@ -366,12 +366,12 @@ export class MapState {
     });
   }
 
-  /** Trains the classifier on labelled subsets; the new columns appear in the colour list. */
-  async classify(name: string, classes: { label: string; subset: string }[]): Promise<void> {
+  /** Trains the classifier (default logistic regression) on labelled subsets; the new columns appear in the colour list. */
+  async classify(name: string, classes: { label: string; subset: string }[], classifier?: MapClassifierSettings): Promise<void> {
     if (!this.layout) return;
     await this.run('training classifier', async () => {
       this.classification = await this.client.call('map.classify', {
-        embedding: this.layout!.embedding, name,
+        embedding: this.layout!.embedding, name, ...(classifier ? { classifier } : {}),
         classes: classes.map((c) => ({ label: c.label, rows: Array.from(this.subsets.get(c.subset)) })),
       });
       this.columns = (await this.client.call('map.columns', {})).columns;
