@@ -6,6 +6,7 @@
  * index only proposes candidates and never decides a distance.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Usearch from 'usearch';
@@ -29,7 +30,8 @@ export interface AnnOptions {
   /**
    * Threads that build the index (default 0: all cores). A multi-threaded build inserts in a
    * varying order, so its graph, and an approximate answer, can differ between runs; pass 1
-   * where results must be reproducible (UMAP with a seed).
+   * where results must be reproducible (UMAP with a seed). Batch searches use every core either
+   * way: a search only reads the graph, so its answers do not depend on the thread count.
    */
   threads?: number;
 }
@@ -64,22 +66,64 @@ export function distanceToRow(m: VectorMatrix, i: number, q: ArrayLike<number>):
   return Math.sqrt(s);
 }
 
-/** The exact k nearest rows of `q` by a full scan (the reference for recall, and the small-n path). */
+/**
+ * The exact k nearest rows of `q` by a full scan (the reference for recall, and the small-n path),
+ * nearest first, ties by row. Small k keeps a bounded max-heap (no per-row objects, so a scan of
+ * 10^6 rows stays in the tens of milliseconds); k near n sorts everything.
+ */
 export function bruteForceSearch(m: VectorMatrix, q: ArrayLike<number>, k: number, exclude = -1): Neighbour[] {
   const n = rowCount(m);
-  // A bounded max-heap would be faster for huge n; a scan + partial sort is fine below exactBelow.
-  const all: Neighbour[] = [];
-  for (let i = 0; i < n; i++) if (i !== exclude) all.push({ row: i, distance: distanceToRow(m, i, q) });
-  all.sort((a, b) => a.distance - b.distance || a.row - b.row);
-  return all.slice(0, k);
+  if (k * 8 >= n) {
+    const all: Neighbour[] = [];
+    for (let i = 0; i < n; i++) if (i !== exclude) all.push({ row: i, distance: distanceToRow(m, i, q) });
+    all.sort(byDistanceThenRow);
+    return all.slice(0, k);
+  }
+  // Max-heap of the k best so far on (distance, row): its root is the worst kept candidate.
+  const heapRow = new Int32Array(k);
+  const heapDist = new Float64Array(k);
+  let size = 0;
+  const worse = (a: number, b: number): boolean => heapDist[a] > heapDist[b] || (heapDist[a] === heapDist[b] && heapRow[a] > heapRow[b]);
+  const swap = (a: number, b: number): void => {
+    const r = heapRow[a]; heapRow[a] = heapRow[b]; heapRow[b] = r;
+    const d = heapDist[a]; heapDist[a] = heapDist[b]; heapDist[b] = d;
+  };
+  for (let i = 0; i < n; i++) {
+    if (i === exclude) continue;
+    const d = distanceToRow(m, i, q);
+    if (size === k && (d > heapDist[0] || (d === heapDist[0] && i > heapRow[0]))) continue;
+    let at: number;
+    if (size < k) {
+      at = size++;
+      heapRow[at] = i; heapDist[at] = d;
+      while (at > 0 && worse(at, (at - 1) >> 1)) { swap(at, (at - 1) >> 1); at = (at - 1) >> 1; }
+    } else {
+      heapRow[0] = i; heapDist[0] = d;
+      at = 0;
+      for (;;) {
+        const l = 2 * at + 1, r = l + 1;
+        let top = at;
+        if (l < size && worse(l, top)) top = l;
+        if (r < size && worse(r, top)) top = r;
+        if (top === at) break;
+        swap(at, top);
+        at = top;
+      }
+    }
+  }
+  const out: Neighbour[] = [];
+  for (let j = 0; j < size; j++) out.push({ row: heapRow[j], distance: heapDist[j] });
+  return out.sort(byDistanceThenRow);
+}
+
+function byDistanceThenRow(a: Neighbour, b: Neighbour): number {
+  return a.distance - b.distance || a.row - b.row;
 }
 
 export class AnnIndex {
   private constructor(
     private readonly matrix: VectorMatrix,
     private readonly index: Usearch.Index | null,
-    /** usearch reserves per-thread search contexts when adding, so searches use the same count. */
-    private readonly threads = 0,
   ) {}
 
   /** 'hnsw' when backed by usearch, 'exact' when every search scans the matrix. */
@@ -100,7 +144,27 @@ export class AnnIndex {
     const keys = new BigUint64Array(n);
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
     index.add(keys, matrix.data, o.threads);
-    return new AnnIndex(matrix, index, o.threads);
+    if (o.threads !== 0) return new AnnIndex(matrix, AnnIndex.withSearchThreads(index, matrix.dim, o));
+    return new AnnIndex(matrix, index);
+  }
+
+  /**
+   * usearch sizes its per-thread search contexts when it adds (to the add's thread count) or
+   * loads (to every core), and a search on more threads than contexts fails. A build on fewer
+   * threads (a reproducible single-threaded one) is therefore saved and loaded back
+   * (milliseconds at 10^5 rows), so batch searches can use every core.
+   */
+  private static withSearchThreads(built: Usearch.Index, dim: number, o: typeof DEFAULTS): Usearch.Index {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desa-ann-'));
+    try {
+      const file = path.join(dir, 'index.usearch');
+      built.save(file);
+      const loaded = AnnIndex.emptyIndex(dim, o);
+      loaded.load(file);
+      return loaded;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /**
@@ -163,7 +227,7 @@ export class AnnIndex {
     const want = Math.min(k, this.size - (exclude >= 0 ? 1 : 0));
     if (want <= 0) return [];
     if (!this.index) return bruteForceSearch(this.matrix, query, want, exclude);
-    const found = this.index.search(query, want + (exclude >= 0 ? 1 : 0), this.threads);
+    const found = this.index.search(query, want + (exclude >= 0 ? 1 : 0), 1);
     return this.refine(Array.from(found.keys, Number), query, want, exclude);
   }
 
@@ -184,7 +248,8 @@ export class AnnIndex {
 
   /**
    * The k nearest rows of each of several query vectors (row-major, the matrix's dimension) in
-   * one batch call. With `firstRow` ≥ 0, query q is row firstRow + q itself and is left out.
+   * one batch call on every core. With `firstRow` ≥ 0, query q is row firstRow + q itself and is
+   * left out. Distances are exact (float64 from the vectors, stored as float32), ties by row.
    */
   searchMany(queries: Float32Array, k: number, firstRow = -1): KnnResult {
     const dim = this.matrix.dim;
@@ -192,38 +257,51 @@ export class AnnIndex {
     const count = queries.length / dim;
     const indices = new Int32Array(count * k).fill(-1);
     const distances = new Float32Array(count * k).fill(Infinity);
-    const extra = firstRow >= 0 ? 1 : 0;
-    const found = this.index ? (this.index.search(queries, k + extra, this.threads) as Usearch.BatchMatches) : null;
-    for (let q = 0; q < count; q++) {
-      const query = queries.subarray(q * dim, (q + 1) * dim);
-      const self = firstRow >= 0 ? firstRow + q : -1;
-      let list: Neighbour[];
-      if (found) {
-        const cands: number[] = [];
-        // One query gives a plain Matches (no counts): all k + extra keys are valid.
-        const n = count === 1 ? found.keys.length : Number(found.counts[q]);
-        for (let j = 0; j < n; j++) cands.push(Number(found.keys[q * (k + extra) + j]));
-        list = this.refine(cands, query, k, self);
-      } else {
-        list = bruteForceSearch(this.matrix, query, k, self);
+    if (!this.index) {
+      for (let q = 0; q < count; q++) {
+        const list = bruteForceSearch(this.matrix, queries.subarray(q * dim, (q + 1) * dim), k, firstRow >= 0 ? firstRow + q : -1);
+        list.forEach((nb, j) => { indices[q * k + j] = nb.row; distances[q * k + j] = nb.distance; });
       }
-      this.write(list, indices, distances, q * k);
+      return { k, indices, distances };
+    }
+    const wanted = k + (firstRow >= 0 ? 1 : 0);
+    const found = this.index.search(queries, wanted, 0) as Usearch.BatchMatches;
+    // Scratch for one query's candidates, sorted by insertion (a handful of entries).
+    const rows = new Int32Array(wanted);
+    const dist = new Float64Array(wanted);
+    for (let q = 0; q < count; q++) {
+      const self = firstRow >= 0 ? firstRow + q : -1;
+      // One query gives a plain Matches (no counts): all its keys are valid.
+      const have = count === 1 ? found.keys.length : Number(found.counts[q]);
+      let kept = 0;
+      for (let j = 0; j < have; j++) {
+        const row = Number(found.keys[q * wanted + j]);
+        if (row === self) continue;
+        let s = 0;
+        for (let t = 0, a = row * dim, b = q * dim; t < dim; t++) {
+          const d = this.matrix.data[a + t] - queries[b + t];
+          s += d * d;
+        }
+        const d = Math.sqrt(s);
+        let at = kept++;
+        while (at > 0 && (dist[at - 1] > d || (dist[at - 1] === d && rows[at - 1] > row))) {
+          dist[at] = dist[at - 1]; rows[at] = rows[at - 1]; at--;
+        }
+        dist[at] = d; rows[at] = row;
+      }
+      for (let j = 0; j < Math.min(k, kept); j++) {
+        indices[q * k + j] = rows[j];
+        distances[q * k + j] = dist[j];
+      }
     }
     return { k, indices, distances };
-  }
-
-  private write(list: Neighbour[], indices: Int32Array, distances: Float32Array, at: number): void {
-    list.forEach((nb, j) => {
-      indices[at + j] = nb.row;
-      distances[at + j] = nb.distance;
-    });
   }
 
   /** Candidates → exact distances, without `exclude`, sorted (ties by row), first `k`. */
   private refine(candidates: number[], query: ArrayLike<number>, k: number, exclude: number): Neighbour[] {
     const out: Neighbour[] = [];
     for (const row of candidates) if (row !== exclude) out.push({ row, distance: distanceToRow(this.matrix, row, query) });
-    out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    out.sort(byDistanceThenRow);
     return out.slice(0, k);
   }
 }

@@ -22,6 +22,25 @@ function recallAt10(index: AnnIndex, queries: number[]): number {
 
 const queries = Array.from({ length: 300 }, (_, i) => (i * 16_657) % 5000);
 
+describe('brute-force search (the recall reference)', () => {
+  it('matches a plain sort of every distance, ties by row, with and without the excluded row', () => {
+    // A coarse integer grid in 3-D has many equal distances, so the tie order is exercised.
+    const n = 2000;
+    const data = Float32Array.from({ length: n * 3 }, (_, i) => ((i * 7919) % 13) - 6);
+    const m = { dim: 3, data };
+    for (const [q, k, exclude] of [[5, 10, 5], [77, 25, -1], [1999, 1, 1999], [300, 400, 300]]) {
+      const query = data.subarray(q * 3, q * 3 + 3);
+      const plain = Array.from({ length: n }, (_, row) => ({ row, distance: Math.hypot(data[row * 3] - query[0], data[row * 3 + 1] - query[1], data[row * 3 + 2] - query[2]) }))
+        .filter((nb) => nb.row !== exclude)
+        .sort((a, b) => a.distance - b.distance || a.row - b.row)
+        .slice(0, k);
+      const got = bruteForceSearch(m, query, k, exclude);
+      expect(got.map((nb) => nb.row)).toEqual(plain.map((nb) => nb.row));
+      got.forEach((nb, j) => expect(nb.distance).toBeCloseTo(plain[j].distance, 12));
+    }
+  });
+});
+
 describe('ANN similarity search', () => {
   const hnsw = AnnIndex.build(matrix, { exactBelow: 0 });
 
