@@ -1,0 +1,165 @@
+/**
+ * Population classification from the Map screen in Debian Chromium against the headless server, on
+ * a project whose embedding 'f' holds two well separated Gaussian blobs (ids alternate between the
+ * blobs, so the true class of every star is known):
+ * - two rectangle selections, one around each blob's points on the UMAP, are saved as subsets;
+ * - a linear SVM trained on them from the classifier picker reports 100 % cross-validated accuracy,
+ *   its predicted-class column equals the true blob of every star, and its probability column
+ *   colours the map: in the screenshot, blob A's points are drawn in the colour bar's top colour
+ *   and blob B's in its bottom colour (pixels read by PIL);
+ * - a Gaussian mixture trained the same way also classifies every star correctly.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gaussian, mulberry32 } from '../../src/main/map/random';
+import { pointAlpha, viridis } from '../../src/renderer/map/colour';
+import { repoRoot } from '../helpers/paths';
+import { runPython } from '../helpers/python';
+import { ensureBuilt, launchChromium, startServe, type ServeProcess } from './app';
+
+const STARS = 160;
+const DIM = 8;
+let browser: Browser;
+let serve: ServeProcess;
+let work: string;
+const shots = join(repoRoot(), 'test-results', 'classify');
+/** Star i is in blob A when i is even. */
+const ids = Array.from({ length: STARS }, (_, i) => `S${String(i).padStart(4, '0')}`);
+const inA = (i: number): boolean => i % 2 === 0;
+
+beforeAll(async () => {
+  ensureBuilt();
+  work = mkdtempSync(join(tmpdir(), 'desa-classify-e2e-'));
+  const g = gaussian(mulberry32(5));
+  const { ProjectStore } = await import('../../src/main/store/index');
+  const store = await ProjectStore.create(join(work, 'project'));
+  // Blob centres 12σ apart along every axis: UMAP puts them in two separate islands.
+  await store.putEmbeddings('f', ids.map((starId, i) => ({ starId, vector: Float32Array.from({ length: DIM }, () => g() + (inA(i) ? 0 : 12)) })));
+  await store.close();
+  serve = await startServe(join(work, 'project'));
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function rpc<T>(method: string, params: Record<string, unknown>): Promise<T> {
+  const url = new URL(serve.url);
+  const response = await fetch(new URL('/rpc', url.origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
+    body: JSON.stringify({ method, params }),
+  });
+  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
+  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
+  return reply.result;
+}
+
+const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
+  page.evaluate(([a, b]) => (window as unknown as { __desaMap: { toPage(x: number, y: number): [number, number] } }).__desaMap.toPage(a, b), [x, y]);
+
+/** Draws a rectangle around `rows`' points (page coordinates) and saves the selection as subset `name`. */
+async function selectAndSave(page: Page, points: [number, number][], rows: number[], others: number[], name: string): Promise<void> {
+  const xs = rows.map((r) => points[r][0]);
+  const ys = rows.map((r) => points[r][1]);
+  const box = [Math.min(...xs) - 4, Math.min(...ys) - 4, Math.max(...xs) + 4, Math.max(...ys) + 4];
+  const intruders = others.filter((r) => points[r][0] >= box[0] - 1 && points[r][0] <= box[2] + 1 && points[r][1] >= box[1] - 1 && points[r][1] <= box[3] + 1);
+  expect(intruders, `UMAP should separate the blobs: ${intruders.length} stars of the other blob inside ${name}'s box`).toEqual([]);
+  await page.click('[data-testid=tool-rect]');
+  await page.mouse.move(box[0], box[1]);
+  await page.mouse.down();
+  await page.mouse.move(box[2], box[3], { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction((count) => document.querySelector('[data-testid=selection-count]')?.textContent?.includes(`${count} of`), rows.length);
+  await page.fill('[data-testid=subset-name]', name);
+  await page.click('[data-testid=subset-save]');
+}
+
+/** Trains a classifier of `kind` on the two subsets from the GUI and returns its derived columns' values. */
+async function classify(page: Page, kind: string, name: string): Promise<{ resultText: string; codes: number[]; categories: string[]; pA: number[] }> {
+  await page.selectOption('[data-testid=classify-kind]', kind);
+  await page.selectOption('[data-testid=classify-a]', 'blob a');
+  await page.selectOption('[data-testid=classify-b]', 'blob b');
+  await page.fill('[data-testid=classify-name]', name);
+  await page.click('[data-testid=classify-run]');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=classify-result]')?.textContent?.includes(n), kind === 'gmm' ? 'Gaussian mixture' : 'linear SVM', { timeout: 120_000 });
+  await page.waitForFunction((id) => (document.querySelector('[data-testid=map-colour]') as HTMLSelectElement | null)?.value === id, `derived:${name}:p_blob_a`);
+  const predicted = await rpc<{ kind: string; codes: number[]; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
+  const p = await rpc<{ values: number[] }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
+  return { resultText: ((await page.textContent('[data-testid=classify-result]')) ?? '').replace(/\s+/g, ' '), codes: predicted.codes, categories: predicted.categories, pA: p.values };
+}
+
+describe('classification from the Map screen', () => {
+  it('trains a linear SVM and a GMM on two selections; the probability column colours the map', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(serve.url);
+    await page.click('[data-testid=nav-map]');
+    await page.waitForSelector('[data-testid=map-embedding] option[value=f]', { state: 'attached' });
+    await page.selectOption('[data-testid=map-embedding]', 'f');
+    await page.click('[data-testid=map-compute]');
+    await page.waitForSelector('[data-testid=map-info]', { timeout: 240_000 });
+    await page.waitForFunction((count) => document.querySelector('[data-testid=map-canvas]')?.getAttribute('data-drawn') === String(count), STARS, { timeout: 120_000 });
+    const job = (await rpc<{ jobId: string; kind: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
+    const layout = (await rpc<{ result: { starIds: string[]; x: number[]; y: number[] } }>('jobs.result', { jobId: job.jobId })).result;
+    expect(layout.starIds).toEqual(ids);
+    const points = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const a = ids.flatMap((_, i) => (inA(i) ? [i] : []));
+    const b = ids.flatMap((_, i) => (inA(i) ? [] : [i]));
+    await selectAndSave(page, points, a, b, 'blob a');
+    await selectAndSave(page, points, b, a, 'blob b');
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+
+    const truth = ids.map((_, i) => (inA(i) ? 0 : 1));
+    const svm = await classify(page, 'linear-svm', 'svm');
+    expect(svm.resultText).toMatch(/linear SVM \(C 1\): \d+-fold accuracy 100\.0%/);
+    expect(svm.categories).toEqual(['blob a', 'blob b']);
+    expect(svm.codes).toEqual(truth);
+    expect(svm.pA.every((p, i) => (inA(i) ? p > 0.5 : p < 0.5))).toBe(true);
+    await page.waitForSelector('[data-testid=map-colourbar]');
+    await page.waitForTimeout(1000);
+
+    // The map is coloured by P(blob a): each blob's points show the colour bar's top / bottom colour
+    // (viridis, drawn with the map's point opacity over the white background).
+    const canvas = page.locator('[data-testid=map-canvas]');
+    const shot = join(shots, 'classified-svm.png');
+    await canvas.screenshot({ path: shot });
+    const origin = (await canvas.boundingBox())!;
+    // Where the points are now (the side panel's new rows may have resized the canvas since the selections).
+    const drawnAt = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const pixels = JSON.parse(await runPython(
+      `import sys, json
+from PIL import Image
+im = Image.open(sys.argv[1]).convert('RGB')
+print(json.dumps([im.getpixel((int(round(x)), int(round(y)))) for x, y in json.loads(sys.argv[2])]))`,
+      [shot, JSON.stringify(drawnAt.map(([x, y]) => [x - origin.x, y - origin.y]))],
+    )) as [number, number, number][];
+    const pMin = Math.min(...svm.pA);
+    const pMax = Math.max(...svm.pA);
+    const alpha = pointAlpha(STARS) / 255;
+    const drawn = (t: number): number[] => viridis(t).map((c) => c * alpha + 255 * (1 - alpha));
+    const near = (pixel: number[], want: number[]): boolean => pixel.every((c, k) => Math.abs(c - want[k]) <= 40);
+    // The colour bar spans the 2nd–98th percentile, so the blobs sit at (or beyond) its two ends.
+    expect(pMax - pMin).toBeGreaterThan(0.9);
+    const top = drawn(1);
+    const bottom = drawn(0);
+    expect(a.filter((r) => near(pixels[r], top)).length).toBeGreaterThanOrEqual(0.9 * a.length);
+    expect(b.filter((r) => near(pixels[r], bottom)).length).toBeGreaterThanOrEqual(0.9 * b.length);
+
+    const gmm = await classify(page, 'gmm', 'gmm');
+    expect(gmm.resultText).toMatch(/Gaussian mixture \(2 per class, diag, reg 0\.001\): \d+-fold accuracy 100\.0%/);
+    expect(gmm.codes).toEqual(truth);
+    await page.screenshot({ path: join(shots, 'classified-gmm.png') });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
