@@ -116,7 +116,9 @@ export function startDemo(jobs: JobRegistry, req: DemoRequest): StartedJob<unkno
       const summary = await runDemo({
         outDir: resolve(req.outDir), stars: req.stars ?? DEMO_SURVEY.stars, seed: req.seed ?? DEMO_SURVEY.seed, size: req.size ?? 'tiny',
         quarters: req.quarters ?? DEMO_SURVEY.quarters, steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
-        batchSize: req.batchSize, signal: job.signal, onProgress: job.onProgress, runner,
+        batchSize: req.batchSize, signal: job.signal, runner,
+        // Generation and ingest report under their own kinds; stamped with this job's id, they are this job's progress.
+        onProgress: (p) => job.onProgress({ ...p, jobId: job.jobId }),
         onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
         log: logLine,
       });

@@ -59,12 +59,14 @@ export default defineCommand({
     if (seed) overrides.seed = seed;
     const services = await ctx.services();
     const outcome = await runJobWithProgress(ctx, services, () => services.call('train.start', { projectDir, stage, size, config: overrides }));
-    if (outcome.state === 'cancelled') {
-      ctx.stderr(`desa train: cancelled; the last checkpoint is kept and 'desa train' with the same options resumes from it\n`);
-      return EXIT_CANCELLED;
-    }
     if (outcome.state === 'failed') throw new Error(outcome.error ?? 'training failed');
     const r = outcome.result as { runDir: string; stepsDone: number; stoppedBy: string; history: { losses: Record<string, number> }[]; metrics?: object };
+    // A cancel reaching the worker between steps ends the job normally with the run checkpointed and marked
+    // cancelled; one that had to terminate the worker ends the job as cancelled. Both keep the last checkpoint.
+    if (outcome.state === 'cancelled' || r.stoppedBy === 'cancelled') {
+      ctx.stderr(`desa train: cancelled${r?.stepsDone ? ` at step ${r.stepsDone}` : ''}; the last checkpoint is kept and 'desa train' with the same options resumes from it\n`);
+      return EXIT_CANCELLED;
+    }
     await ctx.stdout(ctx.options.json ? `${JSON.stringify({ ...r, history: undefined }, null, 2)}\n`
       : `${stage} (${size}): ${r.stepsDone} steps, ${r.stoppedBy}; loss ${r.history[0]?.losses.total?.toFixed(4)} → ${r.history.at(-1)?.losses.total?.toFixed(4)}${r.metrics ? `; ${JSON.stringify(r.metrics)}` : ''}\nrun: ${r.runDir}\n`);
     return 0;
