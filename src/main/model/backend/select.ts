@@ -96,6 +96,8 @@ const PROBES: Record<BackendChoice, (ctx: ProbeContext) => Promise<ProbeOutcome>
 /**
  * Probes backends in order (or only `only`, e.g. from `--backend` or DESA_BACKEND) and activates the
  * first that works. 'cpu-native' runs on the tfjs 'cpu' backend with our kernels registered over it.
+ * A software WebGPU adapter (SwiftShader, llvmpipe) is accepted only when the order was given this way,
+ * never in the automatic order, where the CPU path is faster.
  */
 export async function selectBackend(only?: BackendChoice[]): Promise<BackendReport> {
   const fromEnv = process.env.DESA_BACKEND as BackendChoice | undefined;
