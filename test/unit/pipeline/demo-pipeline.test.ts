@@ -1,6 +1,7 @@
 /**
- * The whole DESA pipeline on a small demo survey: every stage trains and lowers its loss, the
- * fine-tunes report held-out metrics, and every star of the project gets an embedding.
+ * The whole DESA pipeline on a small demo survey, trained in the training worker as `desa demo`
+ * runs it: every stage trains and lowers its loss, the fine-tunes report held-out metrics, and every
+ * star of the project gets an embedding (written by this thread from what the worker sends back).
  */
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runDemo } from '../../../src/main/pipeline/demo';
 import { ProjectStore } from '../../../src/main/store';
-import { selectBackend } from '../../../src/main/model/backend/select';
+import { StageWorker } from '../../../src/main/pipeline/stage-worker';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -17,14 +18,15 @@ const median = (xs: number[]) => {
 
 describe('demo pipeline (tiny)', () => {
   it('generates, ingests, trains every stage with falling losses, and embeds every star', async () => {
-    await selectBackend(['cpu-native', 'cpu']);
     const out = mkdtempSync(path.join(os.tmpdir(), 'desa-demo-'));
     const losses: Record<string, number[]> = {};
+    const runner = new StageWorker({ backends: ['cpu-native', 'cpu'] });
     const summary = await runDemo({
       outDir: out, stars: 48, seed: 3, size: 'tiny', quarters: 4, batchSize: 8,
       steps: { spectra: 30, lightcurve: 30, dualformer: 30, finetune: 30 },
       onStep: (stage, r) => (losses[stage] ??= []).push(r.losses.total),
-    });
+      runner,
+    }).finally(() => runner.close());
     expect(Object.keys(summary.stages)).toEqual(['spectra', 'lightcurve', 'dualformer', 'finetune-binary', 'finetune-age']);
     for (const [stage, l] of Object.entries(losses)) {
       expect(l.length, stage).toBe(30);
