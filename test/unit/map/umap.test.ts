@@ -6,7 +6,7 @@ import { bruteForceSearch } from '../../../src/main/map/ann';
 import { findAbParams } from '../../../src/main/map/layout-sgd';
 import { makeMatrix } from '../../../src/main/map/matrix';
 import { computeUmap, projectUmap, type UmapLayout, type UmapProgress } from '../../../src/main/map/umap';
-import { makeBlobs, type Blobs } from './blobs';
+import { makeBlobs, makePatches, type Blobs } from './blobs';
 
 /** Fraction of points whose 10 nearest 2-D neighbours mostly (majority vote) share their blob label. */
 function knnLabelAgreement(layout: UmapLayout, labels: Int32Array): number {
@@ -39,6 +39,21 @@ function trustworthiness(b: Blobs, layout: UmapLayout, k: number, step: number):
     m++;
   }
   return 1 - (2 / (m * k * (2 * n - 3 * k - 1))) * penalty;
+}
+
+/** Mean fraction of each sampled point's k nearest neighbours in the original space that are also among its k nearest on the map. */
+function knnPreservation(b: Blobs, layout: UmapLayout, k: number, step: number): number {
+  const n = b.labels.length;
+  const xy = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) { xy[i * 2] = layout.x[i]; xy[i * 2 + 1] = layout.y[i]; }
+  let kept = 0;
+  let m = 0;
+  for (let i = 0; i < n; i += step) {
+    const high = new Set(bruteForceSearch(b, b.data.subarray(i * b.dim, (i + 1) * b.dim), k, i).map((nb) => nb.row));
+    kept += bruteForceSearch({ dim: 2, data: xy }, xy.subarray(i * 2, i * 2 + 2), k, i).filter((nb) => high.has(nb.row)).length;
+    m++;
+  }
+  return kept / (m * k);
 }
 
 const blobs = makeBlobs(3000, 32, 8, 11, 1, 10);
@@ -80,6 +95,23 @@ describe('fast UMAP (ANN kNN graph + fuzzy set + typed-array SGD)', () => {
     const layout = await computeUmap(matrix, { method: 'fast', nEpochs: 150, seed: 2, fitLimit: 1000 });
     expect(layout.fitted).toBe(1000);
     expect(knnLabelAgreement(layout, blobs.labels)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps neighbourhoods about as well as umap-js when fitting a third and placing the rest', async () => {
+    // Six flat patches (2-D Gaussians laid into 24-D along random directions, plus a little
+    // noise): each has a real 2-D neighbourhood structure that a good map keeps.
+    const b = makePatches(3000, 24, 6, 21);
+    const m = makeMatrix('q', Array.from({ length: 3000 }, (_, i) => `s${i}`), 24, b.data);
+    const reference = await computeUmap(m, { method: 'umap-js', nEpochs: 200, seed: 4 });
+    const subsampled = await computeUmap(m, { method: 'fast', nEpochs: 200, seed: 4, fitLimit: 1000 });
+    expect(subsampled.fitted).toBe(1000);
+    const refKeep = knnPreservation(b, reference, 10, 15);
+    const fastKeep = knnPreservation(b, subsampled, 10, 15);
+    // Placed points sit at their fitted neighbours' weighted mean (no refinement epochs), which
+    // blurs the finest scale a little: ask for three quarters of umap-js's kept neighbours.
+    expect(fastKeep).toBeGreaterThanOrEqual(0.75 * refKeep);
+    expect(trustworthiness(b, subsampled, 10, 30)).toBeGreaterThanOrEqual(trustworthiness(b, reference, 10, 30) - 0.03);
+    expect(knnLabelAgreement(subsampled, b.labels)).toBeGreaterThanOrEqual(knnLabelAgreement(reference, b.labels) - 0.05);
   });
 
   it('stops with CancelledError when the signal aborts mid-layout', async () => {
