@@ -774,6 +774,94 @@ static napi_value ChannelAffine(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * maxPool1dForward(x, y, argmax: Uint8Array, B, L, C, size): nn.MaxPool1d(size) (stride = size, floor mode) over
+ * axis 1 of channels-last x (B, L, C) → y (B, L/size, C). argmax keeps the window offset of the first maximum
+ * (PyTorch's choice among ties; NaN wins, so NaN propagates). maxPool1dBackward(dy, argmax, dx, B, L, C, size)
+ * scatters dy to those offsets; dx arrives zeroed from JS (so trailing elements past the last window stay 0).
+ */
+static napi_value MaxPool1dForward(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  float *y = typed_data(env, argv[1], NULL);
+  uint8_t *arg = typed_data(env, argv[2], NULL);
+  if (!x || !y || !arg) return NULL;
+  const int64_t B = get_int(env, argv[3]), L = get_int(env, argv[4]), C = get_int(env, argv[5]), size = get_int(env, argv[6]);
+  const int64_t lout = L / size;
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t o = 0; o < lout; o++) {
+      const float *src = x + (b * L + o * size) * C;
+      float *dst = y + (b * lout + o) * C;
+      uint8_t *am = arg + (b * lout + o) * C;
+      for (int64_t c = 0; c < C; c++) { dst[c] = src[c]; am[c] = 0; }
+      for (int64_t j = 1; j < size; j++) {
+        const float *row = src + j * C;
+        for (int64_t c = 0; c < C; c++) {
+          const int take = row[c] > dst[c] || (isnan(row[c]) && !isnan(dst[c]));
+          dst[c] = take ? row[c] : dst[c];
+          am[c] = take ? (uint8_t)j : am[c];
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+static napi_value MaxPool1dBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const float *dy = typed_data(env, argv[0], NULL);
+  const uint8_t *arg = typed_data(env, argv[1], NULL);
+  float *dx = typed_data(env, argv[2], NULL);
+  if (!dy || !arg || !dx) return NULL;
+  const int64_t B = get_int(env, argv[3]), L = get_int(env, argv[4]), C = get_int(env, argv[5]), size = get_int(env, argv[6]);
+  const int64_t lout = L / size;
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t o = 0; o < lout; o++) {
+      const float *g = dy + (b * lout + o) * C;
+      const uint8_t *am = arg + (b * lout + o) * C;
+      float *base = dx + (b * L + o * size) * C;
+      for (int64_t c = 0; c < C; c++) base[am[c] * C + c] = g[c];
+    }
+  }
+  return NULL;
+}
+
+/*
+ * ropeApply(x, cos, sin, y, rows, T, D, R, direction): rotary embedding (rotate-half) on the first R features of
+ * each length-D row of x, viewed as (rows/T, T, D); cos/sin are (≥T, R), row t used for position t.
+ * direction 1 (forward):  y[j] = x[j]·cos[j] + rh(x)[j]·sin[j], rh(x) = [−x[h..R), x[0..h)], h = R/2;
+ * direction −1 (gradient, the transpose): y[j] = x[j]·cos[j] + (j < h ? x[j+h]·sin[j+h] : −x[j−h]·sin[j−h]).
+ * Features R..D pass through unchanged.
+ */
+static napi_value RopeApply(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  if (!get_args(env, info, 9, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *cs = typed_data(env, argv[1], NULL);
+  const float *sn = typed_data(env, argv[2], NULL);
+  float *y = typed_data(env, argv[3], NULL);
+  if (!x || !cs || !sn || !y) return NULL;
+  const int64_t rows = get_int(env, argv[4]), T = get_int(env, argv[5]), D = get_int(env, argv[6]), R = get_int(env, argv[7]);
+  const int dir = (int)get_int(env, argv[8]);
+  const int64_t h = R / 2;
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t t = r % T;
+    const float *xr = x + r * D, *c = cs + t * R, *s = sn + t * R;
+    float *yr = y + r * D;
+    if (dir > 0) {
+      for (int64_t j = 0; j < h; j++) yr[j] = xr[j] * c[j] + (-xr[j + h]) * s[j];
+      for (int64_t j = h; j < R; j++) yr[j] = xr[j] * c[j] + xr[j - h] * s[j];
+    } else {
+      for (int64_t j = 0; j < h; j++) yr[j] = xr[j] * c[j] + xr[j + h] * s[j + h];
+      for (int64_t j = h; j < R; j++) yr[j] = xr[j] * c[j] - xr[j - h] * s[j - h];
+    }
+    for (int64_t j = R; j < D; j++) yr[j] = xr[j];
+  }
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -801,6 +889,9 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"siluBackward", NULL, SiluBackward, NULL, NULL, NULL, napi_default, NULL},
     {"channelNormForward", NULL, ChannelNormForward, NULL, NULL, NULL, napi_default, NULL},
     {"channelNormBackward", NULL, ChannelNormBackward, NULL, NULL, NULL, napi_default, NULL},
+    {"maxPool1dForward", NULL, MaxPool1dForward, NULL, NULL, NULL, napi_default, NULL},
+    {"maxPool1dBackward", NULL, MaxPool1dBackward, NULL, NULL, NULL, napi_default, NULL},
+    {"ropeApply", NULL, RopeApply, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

@@ -7,7 +7,6 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { tf } from '../../../src/main/model/tf';
 import type { Tensor, Variable } from '../../../src/main/model/tf';
-import { loadNativeKernelAddon, registerNativeKernels } from '../../../src/main/model/backend/native-kernels';
 import { fusedChannelNorm, fusedSilu } from '../../../src/main/model/backend/fused-layers';
 import { silu } from '../../../src/main/model/layers/activations';
 import { BatchNorm1d, LayerNorm } from '../../../src/main/model/layers/norm';
@@ -15,35 +14,9 @@ import { setInitSeed } from '../../../src/main/model/params';
 import { setDropoutRng } from '../../../src/main/model/layers/dropout';
 import { SpectraEncoderModel } from '../../../src/main/model/spectra/multitask-regressor';
 import { SPECTRA_ENCODER_CONFIGS } from '../../../src/main/model/configs';
+import { expectClose, valueAndGrads, withNative } from './native-compare';
 
 await tf.setBackend('cpu');
-const addon = loadNativeKernelAddon();
-
-function withNative<T>(on: boolean, f: () => T): T {
-  const reg = on ? registerNativeKernels(addon) : null;
-  try {
-    return f();
-  } finally {
-    reg?.unregister();
-  }
-}
-
-function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number) {
-  expect(b.length).toBe(a.length);
-  let scale = 1;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * scale);
-}
-
-/** Values and gradients (w.r.t. every input) of Σ f(inputs)·weights, with plain or native kernels. */
-function valueAndGrads(native: boolean, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): Float32Array[] {
-  return withNative(native, () => {
-    const y = f(...inputs);
-    const w = tf.randomNormal(y.shape, 0, 1, 'float32', 99);
-    const grads = tf.grads((...xs: Tensor[]) => tf.sum(tf.mul(f(...xs), w)))(inputs);
-    return [y, ...grads].map((t) => t.dataSync().slice() as Float32Array);
-  });
-}
 
 describe('fused layers', () => {
   it('are used only when the native kernels are active', () => {

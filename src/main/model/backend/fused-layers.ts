@@ -114,3 +114,104 @@ export function fusedChannelAffine(x: Tensor, mean: Tensor, scale: Tensor, bias:
   }) as unknown as CustomGradientFunc);
   return affine(x, mean, scale, bias);
 }
+
+/** Explicit zero padding of the width axis of an NHWC tensor of height 1. */
+type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+function widthPadding(left: number, right: number): ExplicitPadding {
+  return [[0, 0], [0, 0], [left, right], [0, 0]];
+}
+
+/**
+ * Cross-correlation of x (B, L, Cin) with `kernel` (k, Cin, Cout) after zero padding (padLeft, padRight), with the
+ * padding done inside the native convolution kernels instead of a `pad` op (whose gradient is a strided slice of
+ * the full activation): a conv2d of height 1 with explicit width padding. Null when not on native cpu.
+ */
+export function fusedConv1d(x: Tensor, kernel: Tensor, stride: number, padLeft: number, padRight: number): Tensor | null {
+  if (!addonFor(x, kernel) || x.rank !== 3 || kernel.rank !== 3) return null;
+  const [b, len, cin] = x.shape;
+  const [k, , cout] = kernel.shape;
+  return tf.tidy(() => {
+    const y = tf.conv2d(tf.reshape(x, [b, 1, len, cin]) as tf.Tensor4D, tf.reshape(kernel, [1, k, cin, cout]) as tf.Tensor4D,
+      [1, stride], widthPadding(padLeft, padRight));
+    return tf.reshape(y, [b, y.shape[2], cout]);
+  });
+}
+
+/**
+ * nn.ConvTranspose1d on channels-last x (B, Lin, Cin) with PyTorch's weight (Cin, Cout, k): output length
+ * (Lin − 1)·stride − 2·padding + k. It is the input gradient of a strided convolution (col2im of x·Wᵀ), so it runs
+ * on the native Conv2DBackpropInput kernel, and its gradients are the native Conv2D (for x) and Conv2DBackpropFilter
+ * (for the weight): no zero-dilated copy of x, half the multiply-adds of the dilated formulation. Null when not
+ * on native cpu.
+ */
+export function fusedConvTranspose1d(x: Tensor, weight: Tensor, stride: number, padding: number): Tensor | null {
+  if (!addonFor(x, weight) || x.rank !== 3 || weight.rank !== 3) return null;
+  const [b, len, cin] = x.shape;
+  const [, cout, k] = weight.shape;
+  const lout = (len - 1) * stride - 2 * padding + k;
+  return tf.tidy(() => {
+    // Filter of the forward convolution this is the transpose of: f[0, t, co, ci] = W[ci, co, t].
+    const filter = tf.reshape(tf.transpose(weight, [2, 1, 0]), [1, k, cout, cin]) as tf.Tensor4D;
+    const y = tf.conv2dTranspose(tf.reshape(x, [b, 1, len, cin]) as tf.Tensor4D, filter, [b, 1, lout, cout], [1, stride],
+      widthPadding(padding, padding));
+    return tf.reshape(y, [b, lout, cout]);
+  });
+}
+
+/**
+ * nn.MaxPool1d(size) (stride = size, floor mode) over axis 1 of x (B, L, C) in one native pass that records the
+ * winning offset of each window; the gradient scatters dy back to those offsets (PyTorch's rule: the first maximum
+ * of a window gets the gradient). Replaces max over a reshaped axis, whose gradient is Equal + Cast + Multiply
+ * over the full-resolution activation. Null when not on native cpu.
+ */
+export function fusedMaxPool1d(x: Tensor, size: number): Tensor | null {
+  const addon = addonFor(x);
+  if (!addon || x.rank !== 3 || size < 1 || size > 255) return null;
+  const [b, len, c] = x.shape as [number, number, number];
+  if (len < size) return null;
+  const lout = Math.floor(len / size);
+  const pool = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
+    const y = new Float32Array(b * lout * c);
+    const argmax = new Uint8Array(y.length);
+    addon.maxPool1dForward(f32(input)!, y, argmax, b, len, c, size);
+    save([]);
+    return {
+      value: tf.tensor(y, [b, lout, c], 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const dx = new Float32Array(b * len * c);
+        addon.maxPool1dBackward(f32(dy)!, argmax, dx, b, len, c, size);
+        return tf.tensor(dx, input.shape, 'float32');
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return pool(x);
+}
+
+/**
+ * Rotary position embedding (rotate-half) on the first `cos.shape[1]` features of each head of x (…, T, headDim),
+ * the rest passed through, in one native pass each way: y = x·cos + rotate_half(x)·sin, dx = dy·cos +
+ * rotate_halfᵀ(dy·sin). cos and sin (T' ≥ T, r) are constants (no gradient). Replaces slice, neg, concat, two
+ * multiplies and an add (and their gradients: pads, splits and broadcasts). Null when not on native cpu.
+ */
+export function fusedRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor | null {
+  const addon = addonFor(x, cos, sin);
+  if (!addon || x.rank < 2 || cos.rank !== 2 || sin.rank !== 2) return null;
+  const seqLen = x.shape[x.rank - 2], headDim = x.shape[x.rank - 1];
+  const [tableLen, r] = cos.shape as [number, number];
+  if (r % 2 !== 0 || r > headDim || tableLen < seqLen || sin.shape[0] !== tableLen || sin.shape[1] !== r || x.size === 0) return null;
+  const cosValues = f32(cos)!, sinValues = f32(sin)!;
+  const rows = x.size / headDim;
+  const apply = (values: Float32Array, direction: 1 | -1) => {
+    const out = new Float32Array(values.length);
+    addon.ropeApply(values, cosValues, sinValues, out, rows, seqLen, headDim, r, direction);
+    return out;
+  };
+  const rope = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
+    save([]);
+    return {
+      value: tf.tensor(apply(f32(input)!, 1), input.shape, 'float32'),
+      gradFunc: (dy: Tensor) => tf.tensor(apply(f32(dy)!, -1), input.shape, 'float32'),
+    };
+  }) as unknown as CustomGradientFunc);
+  return rope(x);
+}

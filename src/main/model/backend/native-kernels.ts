@@ -45,6 +45,12 @@ export interface NativeKernelAddon {
     dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1): void;
   channelAffine(x: Float32Array, mean: Float32Array, scale: Float32Array, bias: Float32Array, y: Float32Array, rows: number,
     channels: number): void;
+  maxPool1dForward(x: Float32Array, y: Float32Array, argmax: Uint8Array, batch: number, length: number, channels: number,
+    size: number): void;
+  maxPool1dBackward(dy: Float32Array, argmax: Uint8Array, dx: Float32Array, batch: number, length: number, channels: number,
+    size: number): void;
+  ropeApply(x: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, rows: number, seqLen: number,
+    headDim: number, rotaryDims: number, direction: 1 | -1): void;
   setThreads(n: number): void;
 }
 
@@ -55,6 +61,13 @@ function candidatePaths(): string[] {
     path.resolve(process.cwd(), 'native')];
   return roots.filter((r): r is string => !!r).map((r) => path.join(r, 'build', 'Release', 'desa_kernels.node'));
 }
+
+/** Every function the TypeScript side calls; checked when the addon loads. */
+const REQUIRED_FUNCTIONS: (keyof NativeKernelAddon)[] = [
+  'batchMatMul', 'conv1dForward', 'conv1dBackpropInput', 'conv1dBackpropFilter', 'binary', 'reduce', 'softmax', 'unary',
+  'transpose', 'compare', 'stridedCopy', 'softmaxGrad', 'adamwStep', 'siluForward', 'siluBackward', 'channelNormForward',
+  'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'setThreads',
+];
 
 let cachedAddon: NativeKernelAddon | null | undefined;
 let loadError: string | null = null;
@@ -71,7 +84,11 @@ export function loadNativeKernelAddon(): NativeKernelAddon | null {
   for (const p of candidatePaths()) {
     if (!existsSync(p)) { tried.push(`${p} (missing)`); continue; }
     try {
-      cachedAddon = require(p) as NativeKernelAddon;
+      const loaded = require(p) as Partial<NativeKernelAddon>;
+      // A build from older sources lacks newer kernels: refuse it whole rather than fail mid-training.
+      const missing = REQUIRED_FUNCTIONS.filter((name) => typeof loaded[name] !== 'function');
+      if (missing.length) throw new Error(`stale build without ${missing.join(', ')}; run 'npm run build:native'`);
+      cachedAddon = loaded as NativeKernelAddon;
       const threads = Number(process.env.DESA_BLAS_THREADS ?? 1);
       if (Number.isFinite(threads) && threads > 0) cachedAddon.setThreads(threads);
       return cachedAddon;
@@ -348,11 +365,12 @@ const batchMatMulKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
 /** Geometry of a conv2d that is really a conv1d: NHWC, height 1, filter height 1, no groups. */
 function conv1dGeometry(xShape: number[], filterShape: number[], attrs: NamedAttrMap): number[] | null {
   const a = attrs as unknown as {
-    strides: number | [number, number]; pad: 'same' | 'valid' | number; dataFormat?: string;
+    strides: number | [number, number]; pad: 'same' | 'valid' | number | backend_util.ExplicitPadding; dataFormat?: string;
     dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   if ((a.dataFormat ?? 'NHWC') !== 'NHWC' || xShape[1] !== 1 || filterShape[0] !== 1) return null;
-  if (typeof a.pad === 'object') return null;
+  // Explicit padding (fused-layers.ts pads convolutions inside the kernel) only along the width.
+  if (typeof a.pad === 'object' && !a.pad.every((p, axis) => axis === 2 || (p[0] === 0 && p[1] === 0))) return null;
   const info = backend_util.computeConv2DInfo(xShape as [number, number, number, number],
     filterShape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false,
     'channelsLast');

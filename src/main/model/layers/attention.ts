@@ -32,7 +32,8 @@ export function mergeHeads(x: Tensor): Tensor {
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, keyMask?: Tensor): Tensor {
   return tf.tidy(() => {
     const d = q.shape[q.rank - 1];
-    let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d));
+    // Scaling q (T·d values) rather than the scores (T·T) is the same product with a quarter of the work here.
+    let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(d)), k, false, true);
     if (keyMask) {
       const [b, tk] = keyMask.shape;
       const blocked = tf.mul(tf.sub(1, tf.reshape(tf.cast(keyMask, 'float32'), [b, 1, 1, tk])), -1e30);

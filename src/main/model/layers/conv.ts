@@ -11,6 +11,7 @@
 import { tf } from '../tf';
 import type { Tensor, Tensor3D, Variable } from '../tf';
 import { Module, uniformFanIn } from '../params';
+import { fusedConv1d, fusedConvTranspose1d, fusedMaxPool1d } from '../backend/fused-layers';
 
 export type ConvImpl = 'native' | 'im2col' | 'auto';
 
@@ -54,8 +55,13 @@ export function conv1dNWC(
   return tf.tidy(() => {
     const [k, cin, cout] = kernel.shape;
     if (x.shape[2] !== cin) throw new Error(`conv1d: input has ${x.shape[2]} channels, kernel expects ${cin}`);
+    const native = resolveImpl(impl) === 'native';
+    if (native) {
+      const fused = fusedConv1d(x, kernel, stride, padLeft, padRight);
+      if (fused) return fused as Tensor3D;
+    }
     const xp = padLeft || padRight ? (tf.pad(x, [[0, 0], [padLeft, padRight], [0, 0]]) as Tensor3D) : x;
-    if (resolveImpl(impl) === 'native') return tf.conv1d(xp, kernel, stride, 'valid');
+    if (native) return tf.conv1d(xp, kernel, stride, 'valid');
     const cols = im2col(xp, k, stride);
     const [b, lout] = cols.shape;
     const y = tf.matMul(tf.reshape(cols, [b * lout, k * cin]) as tf.Tensor2D, tf.reshape(kernel, [k * cin, cout]) as tf.Tensor2D);
@@ -115,8 +121,8 @@ function dilate(x: Tensor3D, stride: number): Tensor3D {
 
 /**
  * nn.ConvTranspose1d on channels-last input: (B, L, Cin) → (B, (L−1)·stride − 2·padding + k, Cout).
- * Computed as a stride-1 convolution of the zero-dilated input with the flipped kernel, so it trains
- * wherever Conv1d trains.
+ * With the native cpu kernels it is one transposed-convolution kernel (fusedConvTranspose1d); elsewhere a stride-1
+ * convolution of the zero-dilated input with the flipped kernel, so it trains wherever Conv1d trains.
  */
 export class ConvTranspose1d extends Module {
   readonly weight: Variable;
@@ -142,6 +148,8 @@ export class ConvTranspose1d extends Module {
   forward(x: Tensor): Tensor3D {
     return tf.tidy(() => {
       const stride = this.opts.stride ?? 1;
+      const fused = resolveImpl(this.impl) === 'native' ? fusedConvTranspose1d(x, this.weight, stride, this.opts.padding ?? 0) : null;
+      if (fused) return (this.bias ? tf.add(fused, this.bias) : fused) as Tensor3D;
       const pad = this.kernelSize - 1 - (this.opts.padding ?? 0);
       // Equivalent conv kernel K[j, i, o] = W[i, o, k−1−j].
       const kernel = tf.transpose(tf.reverse(this.weight, 2), [2, 0, 1]) as Tensor3D;
@@ -153,11 +161,14 @@ export class ConvTranspose1d extends Module {
 }
 
 /**
- * nn.MaxPool1d(size) (floor mode, stride = size) on channels-last input, as a max over a reshaped axis:
+ * nn.MaxPool1d(size) (floor mode, stride = size) on channels-last input. With the native cpu kernels one fused
+ * pass each way (fusedMaxPool1d; gradient to the first maximum, as PyTorch); elsewhere a max over a reshaped axis:
  * the wasm backend's MaxPoolGrad kernel returns wrong gradients here (checked against cpu), while the
  * Max reduction differentiates identically on every backend.
  */
 export function maxPool1d(x: Tensor, size: number): Tensor3D {
+  const fused = fusedMaxPool1d(x, size);
+  if (fused) return fused as Tensor3D;
   return tf.tidy(() => {
     const [b, len, c] = x.shape as [number, number, number];
     const lout = Math.floor(len / size);

@@ -6,6 +6,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module } from '../params';
+import { fusedRotary } from '../backend/fused-layers';
 
 /** inv_freq_i = 1 / base^(2i/dim), i = 0 … dim/2 − 1, rounded like PyTorch's float32 computation. */
 export function rotaryInvFreq(dim: number, base = 10000): Float32Array {
@@ -67,6 +68,8 @@ export function applyPartialRotary(x: Tensor, tables: RotaryTables): Tensor {
     const r = tables.cos.shape[1] as number;
     if (r > headDim) throw new Error(`RoPE width ${r} exceeds head size ${headDim}`);
     if (tables.cos.shape[0] < t) throw new Error(`RoPE tables cover ${tables.cos.shape[0]} positions, need ${t}`);
+    const fused = fusedRotary(x, tables.cos, tables.sin);
+    if (fused) return fused;
     const cos = tables.cos.shape[0] === t ? tables.cos : tf.slice(tables.cos, [0, 0], [t, r]);
     const sin = tables.sin.shape[0] === t ? tables.sin : tf.slice(tables.sin, [0, 0], [t, r]);
     const begin = new Array(x.rank).fill(0);
