@@ -258,9 +258,9 @@ export class MapService {
   async starDetail(starId: string, embedding: string | undefined, k = 10): Promise<StarDetail> {
     const dir = this.requireDir('star.detail');
     return this.withStore(dir, async (store) => {
-      const detail = await readStarDetail(store, starId);
-      if (embedding) {
-        const loaded = await this.load(store, embedding);
+      // The embedding (cached after the first click) loads while the star's data is read.
+      const [detail, loaded] = await Promise.all([readStarDetail(store, starId), embedding ? this.load(store, embedding) : null]);
+      if (loaded) {
         const row = loaded.rowOf.get(starId);
         if (row === undefined) detail.notes.push(`star ${starId} has no embedding '${embedding}', so no neighbours`);
         else detail.neighbours = this.named(loaded.matrix, this.indexOf(dir, loaded).searchRow(row, k));

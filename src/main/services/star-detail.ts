@@ -3,20 +3,38 @@
  * and run through the same preprocessing the model sees (src/main/preprocess): the first spectrum
  * raw and preprocessed, the stitched Kepler light curve with its quarters, and the ACF and FFT of
  * the DESA light-curve transform, plus every matched catalogue value.
+ *
+ * A click must answer within 200 ms (bench/star-detail.bench.ts), so:
+ * - the store reads that do not depend on each other (star row, spectrum, catalogue values) are
+ *   issued together, and the light curves as soon as the star's KIC is known;
+ * - the ACF uses two real-input FFTs (half-size complex transforms) instead of two full complex
+ *   ones, and the per-lag / per-frequency axes and the normalised flux are computed only at the
+ *   points kept for plotting;
+ * - the expensive spectrum and light-curve products are kept per open store (a small LRU keyed by
+ *   the star and its counts of spectra and light curves, so newly ingested data is picked up), so
+ *   clicking back to a star costs only the catalogue query.
  */
 import { ContractError, type StarDetail } from '../../shared/contract';
-import { autocorrelation, fillNaNs, LIGHT_CURVE_DEFAULTS, logAmplitudeSpectrum, movingAverage, preprocessSpectrum, stitchQuarters } from '../preprocess/index';
+import { rfft } from '../preprocess/fft';
+import { fillNaNs, LIGHT_CURVE_DEFAULTS, logAmplitudeSpectrum, movingAverage, preprocessSpectrum, stitchQuarters } from '../preprocess/index';
 import type { ProjectStore } from '../store/index';
 
-/** Most points of one plotted series; longer series are thinned by min/max pairs so peaks survive. */
-const MAX_PLOT_POINTS = 8000;
+/**
+ * Most points of one plotted series; longer series are thinned by min/max pairs so peaks survive.
+ * 2,000 bins keep two or more bins per pixel of the panel's plots (at most ~900 px wide).
+ */
+const MAX_PLOT_POINTS = 4000;
+
+/** Stars whose spectrum and light-curve products are kept per open store. */
+const CACHED_STARS = 64;
 
 /** Indices that keep, per bin, the first sample, the minimum and the maximum (display thinning). */
 export function thinForPlot(values: ArrayLike<number>, maxPoints = MAX_PLOT_POINTS): Uint32Array {
   const n = values.length;
   if (n <= maxPoints) return Uint32Array.from({ length: n }, (_, i) => i);
   const bins = Math.floor(maxPoints / 2);
-  const keep: number[] = [];
+  const keep = new Uint32Array(2 * bins);
+  let kept = 0;
   for (let b = 0; b < bins; b++) {
     const from = Math.floor((b * n) / bins);
     const to = Math.floor(((b + 1) * n) / bins);
@@ -26,48 +44,127 @@ export function thinForPlot(values: ArrayLike<number>, maxPoints = MAX_PLOT_POIN
       if (!(values[i] >= values[lo])) lo = Number.isNaN(values[i]) ? lo : i;
       if (!(values[i] <= values[hi])) hi = Number.isNaN(values[i]) ? hi : i;
     }
-    keep.push(Math.min(lo, hi));
-    if (lo !== hi) keep.push(Math.max(lo, hi));
+    keep[kept++] = Math.min(lo, hi);
+    if (lo !== hi) keep[kept++] = Math.max(lo, hi);
   }
-  return Uint32Array.from(keep);
+  return keep.slice(0, kept);
 }
 
 function pick<T extends Float32Array | Float64Array>(a: T, idx: Uint32Array): T {
   const out = new (a.constructor as new (n: number) => T)(idx.length);
-  idx.forEach((j, i) => { out[i] = a[j]; });
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
   return out;
 }
 
-function median(values: ArrayLike<number>): number {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
-  if (finite.length === 0) return NaN;
-  const m = finite.length >> 1;
-  return finite.length % 2 ? finite[m] : (finite[m - 1] + finite[m]) / 2;
+/** Median of the finite values (NaN when there are none), by a native numeric typed-array sort. */
+export function finiteMedian(values: ArrayLike<number>): number {
+  const finite = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[n++] = values[i];
+  if (n === 0) return NaN;
+  const sorted = finite.subarray(0, n).sort();
+  const m = n >> 1;
+  return n % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/**
+ * The autocorrelation at lags 0…n−1 (demeaned, biased, divided by lag 0: statsmodels `acf(x,
+ * nlags=n−1, fft=True)`, as preprocess's `autocorrelation`), from two real-input FFTs: the power
+ * spectrum of x zero-padded to a power of two m ≥ 2n, and its transform back (a real, even sequence,
+ * so its inverse transform is its forward transform over m).
+ */
+export function autocorrelationByRealFft(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let m = 4;
+  while (m < 2 * n) m *= 2;
+  const padded = new Float64Array(m);
+  for (let i = 0; i < n; i++) padded[i] = x[i] - mean;
+  const spectrum = rfft(padded);
+  const power = new Float64Array(m);
+  for (let k = 0; k <= m / 2; k++) {
+    const p = spectrum.re[k] * spectrum.re[k] + spectrum.im[k] * spectrum.im[k];
+    power[k] = p;
+    if (k > 0) power[m - k] = p;
+  }
+  const acov = rfft(power).re;
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = acov[k] / acov[0];
+  return out;
 }
 
 type Row = Record<string, unknown>;
 const asNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The spectrum and light-curve parts of a detail, with the notes they raised. */
+interface Products {
+  spectrum: StarDetail['spectrum'];
+  lightCurve: StarDetail['lightCurve'];
+  notes: string[];
+}
+
+/** A small least-recently-used map. */
+class Lru<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) { this.entries.delete(key); this.entries.set(key, v); }
+    return v;
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+  set(key: string, v: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, v);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+/** Products per open store; dropped with the store object. */
+const productCache = new WeakMap<ProjectStore, Lru<Promise<Products>>>();
 
 /**
  * The detail of one star. `neighbours` is filled by the caller (it owns the ANN index).
  * @throws ContractError 'not-found' naming the star when the project has no such star
  */
 export async function readStarDetail(store: ProjectStore, starId: string): Promise<StarDetail> {
-  const row = await store.database.one<Row>('SELECT * FROM stars WHERE star_id = $1', [starId]);
+  // Independent reads go out together; the catalogue values are never cached (a new import shows at once).
+  const rowRead = store.database.one<Row>('SELECT * FROM stars WHERE star_id = $1', [starId]);
+  const catalogRead = catalogValuesOf(store, starId);
+  const [row, catalog] = await Promise.all([rowRead, catalogRead]);
   if (!row) throw new ContractError('not-found', `${store.dir}: no star '${starId}' in the project`);
   const star: StarDetail['star'] = {
     starId, kic: asNumber(row.kic), epic: asNumber(row.epic), designation: (row.designation as string | null) ?? null,
     ra: asNumber(row.ra), dec: asNumber(row.dec), spectra: asNumber(row.n_spectra) ?? 0, lightCurves: asNumber(row.n_lightcurves) ?? 0,
   };
-  const notes: string[] = [];
-  return {
-    star,
-    spectrum: await spectrumOf(store, starId, notes),
-    lightCurve: star.kic !== null ? await lightCurveOf(store, star.kic, notes) : null,
-    catalog: await catalogValuesOf(store, starId),
-    neighbours: [],
-    notes,
-  };
+  const products = await productsOf(store, star);
+  return { star, spectrum: products.spectrum, lightCurve: products.lightCurve, catalog, neighbours: [], notes: [...products.notes] };
+}
+
+/** The star's spectrum and light-curve products, from the cache when its data has not changed. */
+function productsOf(store: ProjectStore, star: StarDetail['star']): Promise<Products> {
+  let cache = productCache.get(store);
+  if (!cache) productCache.set(store, (cache = new Lru(CACHED_STARS)));
+  const key = `${star.starId}\0${star.kic}\0${star.spectra}\0${star.lightCurves}`;
+  const held = cache.get(key);
+  if (held) return held;
+  const computed = (async (): Promise<Products> => {
+    const spectrumNotes: string[] = [];
+    const lightCurveNotes: string[] = [];
+    const [spectrum, lightCurve] = await Promise.all([
+      spectrumOf(store, star.starId, spectrumNotes),
+      star.kic !== null ? lightCurveOf(store, star.kic, lightCurveNotes) : null,
+    ]);
+    return { spectrum, lightCurve, notes: [...spectrumNotes, ...lightCurveNotes] };
+  })();
+  cache.set(key, computed);
+  // A failed read is not remembered: the next click tries again.
+  computed.catch(() => cache.delete(key));
+  return computed;
 }
 
 async function spectrumOf(store: ProjectStore, starId: string, notes: string[]): Promise<StarDetail['spectrum']> {
@@ -97,49 +194,52 @@ async function lightCurveOf(store: ProjectStore, kic: number, notes: string[]): 
   // log|rfft|, as transformView computes them), without resampling onto the model length.
   const { stitched } = stitchQuarters(parts.map((p) => p.pdcsapFlux));
   const smoothed = movingAverage(fillNaNs(stitched, parts[0].sourcePath).filled, LIGHT_CURVE_DEFAULTS.movingAverageWindow);
-  const acfRaw = autocorrelation(smoothed);
+  const acf = autocorrelationByRealFft(smoothed);
   const fftLog1pAbs = logAmplitudeSpectrum(smoothed);
   const time = new Float64Array(total);
   let at = 0;
   for (const p of parts) { time.set(p.time, at); at += p.time.length; }
-  const level = median(stitched);
-  const flux = stitched.map((v) => v / level);
-  const steps: number[] = [];
-  for (let i = 1; i < time.length; i++) if (Number.isFinite(time[i]) && Number.isFinite(time[i - 1])) steps.push(time[i] - time[i - 1]);
-  const cadence = median(steps);
+  const steps = new Float64Array(Math.max(0, total - 1));
+  for (let i = 1; i < total; i++) steps[i - 1] = time[i] - time[i - 1];
+  const cadence = finiteMedian(steps);
   if (!(cadence > 0)) notes.push(`KIC ${kic}: no regular cadence in the time stamps; ACF lags and FFT frequencies are per sample`);
   const dt = cadence > 0 ? cadence : 1;
-  const lagDays = Float64Array.from(acfRaw, (_, k) => k * dt);
-  const frequencyPerDay = Float64Array.from(fftLog1pAbs, (_, k) => k / (total * dt));
-  let start = 0;
   const quarters = parts.map((p) => {
-    const t = p.time.filter(Number.isFinite);
-    const span = { quarter: p.quarter, start: t.length ? t[0] : time[start], end: t.length ? t[t.length - 1] : time[start] };
-    start += p.time.length;
-    return span;
+    let first = 0;
+    while (first < p.time.length && !Number.isFinite(p.time[first])) first++;
+    let last = p.time.length - 1;
+    while (last >= 0 && !Number.isFinite(p.time[last])) last--;
+    const start = first < p.time.length ? p.time[first] : NaN;
+    return { quarter: p.quarter, start, end: last >= 0 ? p.time[last] : start };
   });
-  const keepLc = thinForPlot(flux);
-  const keepAcf = thinForPlot(acfRaw);
+  // Thinning picks the same samples from flux whatever its scale, so normalise only what is kept.
+  const keepLc = thinForPlot(stitched);
+  const level = finiteMedian(stitched);
+  const flux = pick(stitched, keepLc).map((v) => v / level);
+  const keepAcf = thinForPlot(acf);
   const keepFft = thinForPlot(fftLog1pAbs);
   return {
-    time: pick(time, keepLc), flux: pick(flux, keepLc), quarters,
-    acf: { lagDays: pick(lagDays, keepAcf), value: pick(acfRaw, keepAcf) },
-    fft: { frequencyPerDay: pick(frequencyPerDay, keepFft), log1pAmplitude: pick(fftLog1pAbs, keepFft) },
+    time: pick(time, keepLc), flux, quarters,
+    acf: { lagDays: Float64Array.from(keepAcf, (k) => k * dt), value: pick(acf, keepAcf) },
+    fft: { frequencyPerDay: Float64Array.from(keepFft, (k) => k / (total * dt)), log1pAmplitude: pick(fftLog1pAbs, keepFft) },
   };
 }
 
 async function catalogValuesOf(store: ProjectStore, starId: string): Promise<StarDetail['catalog']> {
-  const catalogs = await store.listCatalogs();
-  const rows = await store.database.all<{ catalog_id: string; column_name: string; num_value: number | null; str_value: string | null }>(
-    `SELECT v.catalog_id, v.column_name, v.num_value, v.str_value
-     FROM (SELECT catalog_id, min(row_index) AS row_index FROM crossmatch WHERE star_id = $1 GROUP BY catalog_id) x
-     JOIN catalog_values v ON v.catalog_id = x.catalog_id AND v.row_index = x.row_index`,
-    [starId],
-  );
+  // Names and column order straight from the catalogs table (listCatalogs also counts matches, which a click does not need).
+  const [catalogs, rows] = await Promise.all([
+    store.database.all<{ catalog_id: string; name: string; columns: string }>('SELECT catalog_id, name, columns FROM catalogs ORDER BY imported_at, catalog_id'),
+    store.database.all<{ catalog_id: string; column_name: string; num_value: number | null; str_value: string | null }>(
+      `SELECT v.catalog_id, v.column_name, v.num_value, v.str_value
+       FROM (SELECT catalog_id, min(row_index) AS row_index FROM crossmatch WHERE star_id = $1 GROUP BY catalog_id) x
+       JOIN catalog_values v ON v.catalog_id = x.catalog_id AND v.row_index = x.row_index`,
+      [starId],
+    ),
+  ]);
   const out: StarDetail['catalog'] = [];
   for (const c of catalogs) {
-    const values = new Map(rows.filter((r) => r.catalog_id === c.catalogId).map((r) => [r.column_name, r.num_value ?? r.str_value]));
-    for (const column of c.columns) if (values.has(column)) out.push({ catalog: c.name, column, value: values.get(column) ?? null });
+    const values = new Map(rows.filter((r) => r.catalog_id === c.catalog_id).map((r) => [r.column_name, r.num_value ?? r.str_value]));
+    for (const column of JSON.parse(c.columns) as string[]) if (values.has(column)) out.push({ catalog: c.name, column, value: values.get(column) ?? null });
   }
   return out;
 }
