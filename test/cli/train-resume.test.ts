@@ -1,0 +1,91 @@
+/**
+ * `desa train` as a user runs it, with the stage training in the training worker: progress lines name
+ * the backend and every step, Ctrl-C stops at a checkpoint (exit 130), kill -9 of the whole process
+ * (worker included) loses only the steps after the last checkpoint, and resuming twice ends with the
+ * same weights and losses as one uninterrupted run of the same seed.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { prepareDemoProject } from '../../src/main/pipeline/demo';
+import { runCli, startCli } from './run-cli';
+
+const STEPS = 10;
+let out: string;
+let projectDir: string;
+let configFile: string;
+
+beforeAll(async () => {
+  out = mkdtempSync(path.join(os.tmpdir(), 'desa-cli-train-'));
+  const prepared = await prepareDemoProject({ outDir: out, stars: 24, seed: 4, quarters: 2 });
+  projectDir = prepared.projectDir;
+  await prepared.store.close();
+  configFile = path.join(out, 'train.json');
+  writeFileSync(configFile, JSON.stringify({ size: 'tiny', steps: STEPS, batchSize: 8, checkpointEvery: 2, evalEvery: 5, warmupSteps: 2, seed: 21 }));
+}, 600_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const runDir = () => path.join(projectDir, 'runs', 'spectra-tiny');
+const args = () => ['train', '--project', projectDir, '--stage', 'spectra', '--config', configFile];
+const latestStep = () => (existsSync(path.join(runDir(), 'latest.json')) ? (JSON.parse(readFileSync(path.join(runDir(), 'latest.json'), 'utf8')).step as number) : 0);
+
+function finalState(dir: string) {
+  const { checkpoint, step } = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
+  const buf = readFileSync(path.join(dir, checkpoint, 'arrays.f32'));
+  const losses = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).losses.total as number);
+  return { step: step as number, arrays: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), losses };
+}
+
+/** Starts `desa train` and sends `signal` once a progress line reports step `atStep` (or later). */
+function interruptAt(atStep: number, signal: NodeJS.Signals) {
+  const { child, done } = startCli(args());
+  let sent = false;
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const steps = [...chunk.toString('utf8').matchAll(/training spectra {2}(\d+)\/\d+ steps/g)].map((m) => Number(m[1]));
+    if (!sent && steps.some((s) => s >= atStep)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  return done;
+}
+
+describe('desa train through the training worker', () => {
+  it('prints the backend and every step, survives Ctrl-C and kill -9, and resumes to the uninterrupted result', async () => {
+    const straight = await runCli([...args(), '--json']);
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(straight.stderr).toMatch(/^train · preparing spectra {2}backend: \S+/m);
+    for (let s = 1; s <= STEPS; s++) expect(straight.stderr).toMatch(new RegExp(`^train · training spectra {2}${s}/${STEPS} steps {2}[\\d.]+ steps/s {2}ETA \\d+:\\d\\d {2}loss `, 'm'));
+    expect(JSON.parse(straight.stdout)).toMatchObject({ stepsDone: STEPS, stoppedBy: 'completed', resumedFrom: null });
+    const reference = path.join(out, 'straight');
+    renameSync(runDir(), reference);
+
+    // Ctrl-C: the worker stops at its next step boundary and checkpoints there.
+    const interrupted = await interruptAt(3, 'SIGINT');
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    const cancelledAt = Number(/cancelled at step (\d+)/.exec(interrupted.stderr)?.[1]);
+    expect(cancelledAt).toBeGreaterThanOrEqual(3);
+    expect(cancelledAt).toBeLessThan(STEPS);
+    expect(latestStep()).toBe(cancelledAt);
+
+    // kill -9 of the whole process while the worker trains on from there.
+    const killed = await interruptAt(cancelledAt + 3, 'SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
+    const checkpointAtKill = latestStep();
+    expect(checkpointAtKill).toBeGreaterThanOrEqual(cancelledAt);
+
+    const resumed = await runCli([...args(), '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ stepsDone: STEPS, stoppedBy: 'completed', resumedFrom: checkpointAtKill });
+
+    const a = finalState(runDir()), b = finalState(reference);
+    expect(a.step).toBe(STEPS);
+    let maxDiff = 0;
+    for (let i = 0; i < b.arrays.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.arrays[i] - b.arrays[i]));
+    expect(a.arrays.length).toBe(b.arrays.length);
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(a.losses.length).toBe(STEPS);
+    a.losses.forEach((l, i) => expect(l).toBeCloseTo(b.losses[i], 5));
+  }, 900_000);
+});
