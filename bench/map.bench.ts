@@ -1,14 +1,16 @@
 /**
  * Map explorer benchmark: UMAP wall time of our fast path beside umap-js, lasso latency on a
- * million points, and ANN kNN query latency and recall@10 against brute force.
+ * million points, and ANN kNN build time, query latency and recall@10 against brute force.
  *
- * Run: node --import tsx bench/map.bench.ts   (writes bench/results/map.json)
+ * Run: npm run bench map   (writes bench/results/map.json)
  * Default sizes fit a shared 2-core machine in a few minutes: UMAP at 10k (both engines) and
- * 100k (fast path; umap-js only with MAP_BENCH_UMAPJS_MAX ≥ 100000, it takes ~4 min there),
- * lasso at 1M, kNN at 100k. MAP_BENCH_FULL=1 adds UMAP and kNN at 1M (minutes; run it on a
- * quiet machine). MAP_BENCH_UMAP_SIZES=10000,100000 overrides the UMAP sizes.
+ * 100k (fast path; umap-js only with MAP_BENCH_UMAPJS_MAX ≥ 100000, it takes ~10 min there),
+ * lasso at 1M, kNN at 100k. MAP_BENCH_FULL=1 adds UMAP and kNN at 1M (minutes).
+ * MAP_BENCH_UMAP_SIZES=10000,100000 overrides the UMAP sizes.
  * MAP_BENCH_PARTS=umap (or lasso, knn, comma-separated) runs only those parts and merges them into
  * the existing map.json (UMAP rows replaced by point count).
+ * Every row records wall and CPU seconds (user + system of this process, all threads) and the
+ * load average around it: the machine is shared, and CPU seconds are what a quiet machine pays.
  * Data: Gaussian blobs (20 centres, 64 dimensions, spread comparable to their spacing).
  */
 import fs from 'node:fs';
@@ -17,13 +19,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AnnIndex, bruteForceSearch, type VectorMatrix } from '../src/main/map/ann';
 import { gaussian, mulberry32 } from '../src/main/map/random';
-import { selectLasso } from '../src/main/map/select';
+import { PointGrid, selectLasso } from '../src/main/map/select';
 import { computeUmap } from '../src/main/map/umap';
 
 const full = process.env.MAP_BENCH_FULL === '1';
 const umapSizes = (process.env.MAP_BENCH_UMAP_SIZES ?? (full ? '10000,100000,1000000' : '10000,100000')).split(',').map(Number);
 const umapJsMax = Number(process.env.MAP_BENCH_UMAPJS_MAX ?? 20_000);
-const knnSizes = full ? [100_000, 1_000_000] : [100_000];
+const knnSizes = (process.env.MAP_BENCH_KNN_SIZES ?? (full ? '100000,1000000' : '100000')).split(',').map(Number);
 const parts = new Set((process.env.MAP_BENCH_PARTS ?? 'lasso,knn,umap').split(','));
 
 function blobs(n: number, dim: number, seed: number): VectorMatrix {
@@ -44,25 +46,40 @@ function peakRssSampler(): () => number {
   };
 }
 
+/** Wall and CPU seconds (all threads of this process) of one step, with the load average after it. */
+async function measured<T>(step: () => T | Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number; loadAverage: number[] }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await step();
+  const c = process.cpuUsage(c0);
+  return { value, seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, loadAverage: os.loadavg() };
+}
+
 async function umapRow(n: number): Promise<Record<string, unknown>> {
   const m = blobs(n, 64, n);
   const stop = peakRssSampler();
-  const fast = await computeUmap(m, { method: 'fast', seed: 1 });
-  const row: Record<string, unknown> = { points: n, fastSeconds: fast.seconds, fastFitted: fast.fitted, fastPeakRssMb: stop() };
+  const fast = await measured(() => computeUmap(m, { method: 'fast', seed: 1 }));
+  const row: Record<string, unknown> = {
+    points: n, fastSeconds: fast.seconds, fastCpuSeconds: fast.cpuSeconds, fastPhaseSeconds: fast.value.phaseSeconds,
+    fastFitted: fast.value.fitted, fastPeakRssMb: stop(), fastLoadAverage: fast.loadAverage,
+  };
   if (n <= umapJsMax) {
     const stop2 = peakRssSampler();
-    const ref = await computeUmap(m, { method: 'umap-js', seed: 1 });
+    const ref = await measured(() => computeUmap(m, { method: 'umap-js', seed: 1 }));
     row.umapJsSeconds = ref.seconds;
+    row.umapJsCpuSeconds = ref.cpuSeconds;
     row.umapJsPeakRssMb = stop2();
+    row.umapJsLoadAverage = ref.loadAverage;
     row.speedup = ref.seconds / fast.seconds;
+    row.cpuSpeedup = ref.cpuSeconds / fast.cpuSeconds;
   } else {
-    row.umapJs = `skipped above ${umapJsMax} points (set MAP_BENCH_UMAPJS_MAX); stack-feasibility §4 measured 97 s at 50k, ~linear`;
+    row.umapJs = `not run above ${umapJsMax} points (MAP_BENCH_UMAPJS_MAX); at 10^6 umap-js is out of reach (its NN-descent and number[][] rows need tens of GB and hours)`;
   }
   console.log('map bench umap', row);
   return row;
 }
 
-function lassoRow(): Record<string, unknown> {
+async function lassoRow(): Promise<Record<string, unknown>> {
   const n = 1_000_000;
   const u = mulberry32(3);
   const x = Float32Array.from({ length: n }, () => u() * 100);
@@ -74,36 +91,55 @@ function lassoRow(): Record<string, unknown> {
     const r = 30 + 8 * Math.sin(7 * t);
     poly.push(50 + r * Math.cos(t), 50 + r * Math.sin(t));
   }
-  const times: number[] = [];
-  let selected = 0;
-  for (let rep = 0; rep < 15; rep++) {
-    const t0 = performance.now();
-    selected = selectLasso(x, y, poly).length;
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const row = { points: n, vertices: 200, selected, medianMs: times[7], minMs: times[0], maxMs: times[14] };
+  const grid = await measured(() => PointGrid.build(x, y));
+  const time = async (select: () => Uint32Array): Promise<{ selected: number; medianMs: number; minMs: number; maxMs: number; medianCpuMs: number }> => {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    let selected = 0;
+    for (let rep = 0; rep < 15; rep++) {
+      const r = await measured(() => select().length);
+      selected = r.value;
+      wall.push(r.seconds * 1000);
+      cpu.push(r.cpuSeconds * 1000);
+    }
+    wall.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    return { selected, medianMs: wall[7], minMs: wall[0], maxMs: wall[14], medianCpuMs: cpu[7] };
+  };
+  const row = {
+    points: n, vertices: 200,
+    grid: { buildMs: grid.seconds * 1000, buildCpuMs: grid.cpuSeconds * 1000, ...(await time(() => selectLasso(x, y, poly, grid.value))) },
+    withoutGrid: await time(() => selectLasso(x, y, poly)),
+    loadAverage: os.loadavg(),
+  };
+  if (row.grid.selected !== row.withoutGrid.selected) throw new Error(`lasso bench: the grid selected ${row.grid.selected}, the plain scan ${row.withoutGrid.selected}`);
   console.log('map bench lasso', row);
   return row;
 }
 
-function knnRow(n: number): Record<string, unknown> {
+async function knnRow(n: number): Promise<Record<string, unknown>> {
   const m = blobs(n, 64, 7);
-  const t0 = performance.now();
-  const index = AnnIndex.build(m, { exactBelow: 0 });
-  const buildSeconds = (performance.now() - t0) / 1000;
-  const queries = Array.from({ length: 200 }, (_, i) => (i * 7_919_993) % n);
+  const stop = peakRssSampler();
+  const build = await measured(() => AnnIndex.build(m, { exactBelow: 0 }));
+  const index = build.value;
+  // A few hundred queries spread over the rows; recall against a full float64 scan.
+  const queries = Array.from({ length: 300 }, (_, i) => (i * 7_919_993 + 12_345) % n);
   const times: number[] = [];
   let hits = 0;
-  for (const q of queries) {
+  const truth = await measured(() => queries.map((q) => new Set(bruteForceSearch(m, m.data.subarray(q * 64, (q + 1) * 64), 10, q).map((nb) => nb.row))));
+  queries.forEach((q, i) => {
     const t1 = performance.now();
     const got = index.searchRow(q, 10);
     times.push(performance.now() - t1);
-    const truth = new Set(bruteForceSearch(m, m.data.subarray(q * 64, (q + 1) * 64), 10, q).map((nb) => nb.row));
-    hits += got.filter((nb) => truth.has(nb.row)).length;
-  }
+    hits += got.filter((nb) => truth.value[i].has(nb.row)).length;
+  });
   times.sort((a, b) => a - b);
-  const row = { points: n, dim: 64, buildSeconds, queryMedianMs: times[100], queryP95Ms: times[190], recallAt10: hits / (10 * queries.length) };
+  const row = {
+    points: n, dim: 64, connectivity: 16, expansionAdd: 128, expansionSearch: 96,
+    buildSeconds: build.seconds, buildCpuSeconds: build.cpuSeconds, buildLoadAverage: build.loadAverage,
+    queries: queries.length, queryMedianMs: times[Math.floor(times.length / 2)], queryP95Ms: times[Math.floor(times.length * 0.95)],
+    recallAt10: hits / (10 * queries.length), bruteForceSecondsPerQuery: truth.seconds / queries.length, peakRssMb: stop(),
+  };
   console.log('map bench knn', row);
   return row;
 }
@@ -121,8 +157,12 @@ export async function run(): Promise<object> {
     loadAverage: os.loadavg(),
     full,
   };
-  if (parts.has('lasso')) result.lasso = lassoRow();
-  if (parts.has('knn')) result.knn = knnSizes.map(knnRow);
+  if (parts.has('lasso')) result.lasso = await lassoRow();
+  if (parts.has('knn')) {
+    const rows: Record<string, unknown>[] = [];
+    for (const n of knnSizes) rows.push(await knnRow(n));
+    result.knn = rows;
+  }
   if (parts.has('umap')) {
     const rows = ((previous.umap as Record<string, unknown>[] | undefined) ?? []).filter((r) => !umapSizes.includes(r.points as number));
     for (const n of umapSizes) rows.push(await umapRow(n));

@@ -92,11 +92,12 @@ function phaseReporter(phase: UmapProgress['phase'], total: number, hooks: UmapH
 }
 
 /**
- * The index behind UMAP's kNN graphs: built on one thread so a seed reproduces the layout, and
- * with a smaller build beam than similarity search (the fuzzy graph tolerates approximate
- * neighbours, as umap-learn's NN-descent does).
+ * The index behind UMAP's kNN graphs: built on one thread so a seed reproduces the layout
+ * (searches use every core: they only read the graph), and with smaller build and search beams
+ * than similarity search — the fuzzy graph tolerates approximate neighbours, as umap-learn's
+ * NN-descent does, and at 10^6 points the placement's searches are the longest step.
  */
-const GRAPH_INDEX = { exactBelow: 2_000, threads: 1, expansionAdd: 64 };
+const GRAPH_INDEX = { exactBelow: 2_000, threads: 1, expansionAdd: 64, expansionSearch: 48 };
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
