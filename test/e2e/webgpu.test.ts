@@ -3,6 +3,7 @@
  * of test/e2e/webgpu/entry.ts runs the `tiny` spectra encoder forward and through one gradient on
  * 'webgpu' and on 'cpu' in the same page and compares them. Headless Chromium exposes WebGPU only with
  * --enable-unsafe-webgpu, and then on SwiftShader (software); a real GPU would be picked where there is one.
+ * No electron-vite build is needed: the test bundles its own entry with vite.
  *
  * The bundle also checks the seam between the model code and Node: every Node built-in the browser path
  * imports is replaced by a stub that throws when called, and the only module allowed to import one is
@@ -95,8 +96,10 @@ beforeAll(async () => {
   server = await serve(files);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update'],
+    // Vulkan compositing: with Chromium's default GL compositing tfjs's synchronous read (through an
+    // OffscreenCanvas) returns 0 and loses the WebGPU device (docs/decisions/webgpu.md).
+    args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan',
+      '--use-vulkan=swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
   });
 });
 
@@ -131,6 +134,9 @@ describe('WebGPU in Chromium', () => {
     expect(Number.isFinite(spectra.loss) && spectra.loss > 0).toBe(true);
     expect(spectra.forward.ok, JSON.stringify(spectra.forward)).toBe(true);
     expect(spectra.gradients.ok, JSON.stringify(spectra.gradients)).toBe(true);
+    // Unlike Node, the browser can read GPU tensors synchronously, as the training loop does (slowly,
+    // through an OffscreenCanvas): 64×64 ones times 64×64 ones sums to 64³.
+    expect(report.syncRead).toBe(64 ** 3);
     await page.close();
   }, 600_000); // ~2 min on SwiftShader with two busy cores
 });

@@ -73,8 +73,17 @@ describe('WebGPU through Dawn in Node', () => {
     }
   });
 
-  it('runs on SwiftShader when asked for by name, and the tiny spectra encoder agrees with cpu', async () => {
-    const r = await selectBackend(['webgpu']);
+  it('refuses WebGPU to callers that read synchronously: tfjs needs OffscreenCanvas for that, Node has none', async () => {
+    const r = await selectBackend(['webgpu', 'cpu']);
+    expect(r.probes[0].ok).toBe(false);
+    expect(r.probes[0].detail).toMatch(
+      /^SwiftShader.* passed the self-test \(worst relative error .*\) but tfjs cannot read GPU tensors synchronously here \(OffscreenCanvas is not defined\)/);
+    expect(r.active).toBe('cpu');
+    expect(tf.findBackendFactory('webgpu')).toBeNull();
+  });
+
+  it('runs on SwiftShader for a caller that reads asynchronously, and the tiny spectra encoder agrees with cpu', async () => {
+    const r = await selectBackend(['webgpu'], { syncReads: false });
     expect(r.active).toBe('webgpu');
     expect(r.tfBackend).toBe('webgpu');
     expect(r.probes[0].detail).toMatch(/^using webgpu: SwiftShader.*self-test against cpu: worst relative error/);

@@ -74,13 +74,24 @@ async function tryWasm(): Promise<string | true> {
 /** A probe's answer: true (works), a reason it does not, or success with details worth showing. */
 type ProbeOutcome = string | true | { ok: true; detail: string };
 
+/** What the caller of `selectBackend` needs from a backend. */
+export interface SelectOptions {
+  /**
+   * The caller reads tensors with dataSync()/arraySync() (default true: the training loop and embedding
+   * do). WebGPU in Node cannot (tfjs reads GPU data synchronously through OffscreenCanvas), so it is
+   * skipped unless this is false.
+   */
+  syncReads?: boolean;
+}
+
 interface ProbeContext {
   /** The backend was asked for by name (`only`, DESA_BACKEND), not reached in the automatic order. */
   pinned: boolean;
+  syncReads: boolean;
 }
 
 async function tryWebGpu(ctx: ProbeContext): Promise<ProbeOutcome> {
-  const r = await probeDawnWebGpu({ importModule: importOptional, allowSoftwareAdapter: ctx.pinned });
+  const r = await probeDawnWebGpu({ importModule: importOptional, allowSoftwareAdapter: ctx.pinned, requireSyncReads: ctx.syncReads });
   return r.ok ? { ok: true, detail: `using webgpu: ${r.detail}` } : r.detail;
 }
 
@@ -99,7 +110,7 @@ const PROBES: Record<BackendChoice, (ctx: ProbeContext) => Promise<ProbeOutcome>
  * A software WebGPU adapter (SwiftShader, llvmpipe) is accepted only when the order was given this way,
  * never in the automatic order, where the CPU path is faster.
  */
-export async function selectBackend(only?: BackendChoice[]): Promise<BackendReport> {
+export async function selectBackend(only?: BackendChoice[], options: SelectOptions = {}): Promise<BackendReport> {
   const fromEnv = process.env.DESA_BACKEND as BackendChoice | undefined;
   const pinnedOrder = only ?? (fromEnv && BACKEND_ORDER.includes(fromEnv) ? [fromEnv] : undefined);
   const order = pinnedOrder ?? BACKEND_ORDER;
@@ -107,7 +118,7 @@ export async function selectBackend(only?: BackendChoice[]): Promise<BackendRepo
   for (const name of order) {
     let outcome: ProbeOutcome;
     try {
-      outcome = await PROBES[name]({ pinned: pinnedOrder !== undefined });
+      outcome = await PROBES[name]({ pinned: pinnedOrder !== undefined, syncReads: options.syncReads ?? true });
     } catch (e) {
       outcome = (e as Error).message;
     }

@@ -51,6 +51,12 @@ export interface WebGpuProbeOptions {
    * order: a software rasteriser trains far slower than our CPU kernels.
    */
   allowSoftwareAdapter: boolean;
+  /**
+   * The caller reads tensors synchronously (dataSync/arraySync), as the training loop does every step.
+   * tfjs-backend-webgpu reads GPU data synchronously through OffscreenCanvas, which Node lacks, so in
+   * Node this rejects WebGPU with that reason; callers that read only with `await data()` pass false.
+   */
+  requireSyncReads: boolean;
   /** Dawn instance flags, e.g. ['backend=vulkan']; default from DESA_WEBGPU_FLAGS (comma separated). */
   dawnFlags?: string[];
   /** Limit for adapter discovery and for the self-test, each (a broken driver can hang). */
@@ -123,6 +129,20 @@ async function abandon(device: DawnDevice | null, restoreNavigator: () => void):
   restoreNavigator();
 }
 
+/** Why a GPU-computed tensor cannot be read with dataSync(), or null when it can (and reads right). */
+function syncReadProblem(): string | null {
+  // Big enough that tfjs computes it on the GPU (it forwards small ops on CPU-resident data to the CPU).
+  const t = tf.tidy(() => tf.sum(tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]))));
+  try {
+    const v = t.dataSync();
+    return v[0] === 64 ** 3 ? null : `a synchronous read returned ${v[0]} instead of ${64 ** 3}`;
+  } catch (e) {
+    return `tfjs cannot read GPU tensors synchronously here (${(e as Error).message}), which the training loop does every step (dataSync)`;
+  } finally {
+    t.dispose();
+  }
+}
+
 /**
  * Probes WebGPU through Dawn and, when an adapter passes the self-test, leaves tfjs running on it
  * ('webgpu'). On failure nothing stays registered and the cpu backend is active.
@@ -165,6 +185,11 @@ export async function probeDawnWebGpu(options: WebGpuProbeOptions): Promise<WebG
       return { ok: false, detail: `${name} failed the numeric self-test against cpu: ${describeAgreement(agreement)}` };
     }
     if (!(await tf.setBackend('webgpu'))) throw new Error('the tfjs WebGPU backend did not initialise');
+    const readProblem = options.requireSyncReads ? syncReadProblem() : null;
+    if (readProblem) {
+      await abandon(device, restoreNavigator);
+      return { ok: false, detail: `${name} passed the self-test (${describeAgreement(agreement)}) but ${readProblem}` };
+    }
     return { ok: true, detail: `${name}${flagNote}; self-test against cpu: ${describeAgreement(agreement)}` };
   } catch (e) {
     await abandon(device, restoreNavigator);
