@@ -56,15 +56,41 @@ function pick<T extends Float32Array | Float64Array>(a: T, idx: Uint32Array): T 
   return out;
 }
 
-/** Median of the finite values (NaN when there are none), by a native numeric typed-array sort. */
+/** Rearranges a[lo..hi] so that a[k] holds the value a sorted copy would hold there (Hoare's quickselect). */
+function selectInPlace(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (hi > lo) {
+    // Median-of-three pivot keeps sorted and reversed inputs (time steps) linear.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+/** Median of the finite values (NaN when there are none), in linear time. */
 export function finiteMedian(values: ArrayLike<number>): number {
   const finite = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[n++] = values[i];
   if (n === 0) return NaN;
-  const sorted = finite.subarray(0, n).sort();
+  const a = finite.subarray(0, n);
   const m = n >> 1;
-  return n % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  const upper = selectInPlace(a, m);
+  if (n % 2) return upper;
+  // Everything left of m is ≤ a[m] after selection: the lower middle is their maximum.
+  let lower = -Infinity;
+  for (let i = 0; i < m; i++) if (a[i] > lower) lower = a[i];
+  return (lower + upper) / 2;
 }
 
 /**

@@ -161,9 +161,17 @@ describe('ACF by real-input FFTs', () => {
     }
   });
 
-  it('median of finite values', () => {
+  it('median of finite values equals the sorted middle', () => {
     expect(finiteMedian([3, NaN, 1, 2, Infinity])).toBe(2);
     expect(finiteMedian([4, 1, 3, 2])).toBe(2.5);
     expect(finiteMedian([NaN])).toBeNaN();
+    const u = mulberry32(9);
+    for (const n of [1, 2, 7, 100, 1001, 5000]) {
+      // Random values with many ties, sorted runs and reversed runs (like time steps).
+      const x = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Math.floor(u() * 5) : i % 3 === 1 ? i : n - i));
+      const sorted = Float64Array.from(x).sort();
+      const want = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      expect(finiteMedian(x)).toBe(want);
+    }
   });
 });
