@@ -21,6 +21,8 @@ beforeAll(() => {
   // Read by the Vulkan loader when Dawn creates its instance, i.e. at the first probe below.
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   delete process.env.DESA_BACKEND;
+  // The reference is tfjs's own cpu backend, whether or not the native kernels are built.
+  process.env.DESA_NATIVE_KERNELS = '0';
   delete process.env.DESA_WEBGPU_FLAGS;
 });
 afterAll(async () => {
