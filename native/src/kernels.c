@@ -898,6 +898,72 @@ static napi_value RopeApply(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * dropoutForward(x, y, keep: Uint8Array, state: Float64Array[4] = {s0, s1, s2, c}, keepProb): tf.dropout bit for bit.
+ * tfjs draws u from seedrandom's Alea (seeded in JS, fused-layers.ts), stores it as float32, and computes
+ * x·(floor(u + p)/p) in float32 ops; this replays the same generator and roundings in one pass, and records which
+ * elements were kept for the gradient. dropoutBackward(dy, keep, dx, keepProb): dx = dy·(kept ? 1/p : 0).
+ */
+static napi_value DropoutForward(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) return NULL;
+  size_t n = 0;
+  const float *x = typed_data(env, argv[0], &n);
+  float *y = typed_data(env, argv[1], NULL);
+  uint8_t *keep = typed_data(env, argv[2], NULL);
+  double *st = typed_data(env, argv[3], NULL);
+  if (!x || !y || !keep || !st) return NULL;
+  const float p = (float)get_double(env, argv[4]);
+  double s0 = st[0], s1 = st[1], s2 = st[2], c = st[3];
+  for (size_t i = 0; i < n; i++) {
+    const double t = 2091639.0 * s0 + c * 2.3283064365386963e-10; /* Alea.next */
+    s0 = s1;
+    s1 = s2;
+    c = (double)(int32_t)t;
+    s2 = t - c;
+    const float kept = floorf((float)s2 + p);
+    keep[i] = kept != 0.0f;
+    y[i] = x[i] * (float)(kept / (double)p);
+  }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+  return NULL;
+}
+
+static napi_value DropoutBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  size_t n = 0;
+  const float *dy = typed_data(env, argv[0], &n);
+  const uint8_t *keep = typed_data(env, argv[1], NULL);
+  float *dx = typed_data(env, argv[2], NULL);
+  if (!dy || !keep || !dx) return NULL;
+  const float scale = (float)(1.0 / (double)(float)get_double(env, argv[3]));
+  for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (keep[i] ? scale : 0.0f);
+  return NULL;
+}
+
+/*
+ * linearForward(x, w, bias | null, y, rows, in, out): nn.Linear, y = x·wᵀ + bias with w (out, in), as one GEMM onto
+ * y prefilled with the bias (instead of a GEMM and a broadcast add over the whole output).
+ */
+static napi_value LinearForward(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *w = typed_data(env, argv[1], NULL);
+  float *y = typed_data(env, argv[3], NULL);
+  if (!x || !w || !y) return NULL;
+  napi_valuetype biasType;
+  napi_typeof(env, argv[2], &biasType);
+  const float *bias = biasType == napi_null || biasType == napi_undefined ? NULL : typed_data(env, argv[2], NULL);
+  const int64_t rows = get_int(env, argv[4]), in = get_int(env, argv[5]), out = get_int(env, argv[6]);
+  if (bias) for (int64_t r = 0; r < rows; r++) memcpy(y + r * out, bias, sizeof(float) * (size_t)out);
+  if (in == 0) { if (!bias) memset(y, 0, sizeof(float) * (size_t)(rows * out)); return NULL; }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)out, (int)in, 1.0f, x, (int)in, w, (int)in,
+              bias ? 1.0f : 0.0f, y, (int)out);
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -928,6 +994,9 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"maxPool1dForward", NULL, MaxPool1dForward, NULL, NULL, NULL, napi_default, NULL},
     {"maxPool1dBackward", NULL, MaxPool1dBackward, NULL, NULL, NULL, napi_default, NULL},
     {"ropeApply", NULL, RopeApply, NULL, NULL, NULL, napi_default, NULL},
+    {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
+    {"dropoutBackward", NULL, DropoutBackward, NULL, NULL, NULL, napi_default, NULL},
+    {"linearForward", NULL, LinearForward, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

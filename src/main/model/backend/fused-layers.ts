@@ -215,3 +215,95 @@ export function fusedRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor | null 
   }) as unknown as CustomGradientFunc);
   return rope(x);
 }
+
+/**
+ * The state [s0, s1, s2, c] of seedrandom's Alea generator after seeding with `seed`, as tf.randomUniform seeds it
+ * (seedrandom/lib/alea.js: Mash hashing of the seed string).
+ */
+export function aleaState(seed: string): Float64Array {
+  let n = 0xefc8249d;
+  const mash = (data: string): number => {
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * 0x100000000;
+    }
+    return (n >>> 0) * 2.3283064365386963e-10;
+  };
+  const s = [mash(' '), mash(' '), mash(' ')];
+  for (let i = 0; i < 3; i++) {
+    s[i] -= mash(seed);
+    if (s[i] < 0) s[i] += 1;
+  }
+  return Float64Array.of(s[0], s[1], s[2], 1);
+}
+
+/**
+ * tf.dropout(x, rate, undefined, seed) in one native pass, bit for bit: the same Alea stream (seeded from `seed`, or
+ * from Math.random() as tfjs does when it is absent) and the same float32 roundings, without the uniform tensor
+ * drawn in JavaScript and the add/floor/div/mul that turn it into a mask. The gradient is dy·mask. Null when not on
+ * native cpu.
+ */
+export function fusedDropout(x: Tensor, rate: number, seed?: number | string): Tensor | null {
+  const addon = addonFor(x);
+  if (!addon || !(rate > 0 && rate < 1) || x.size === 0) return null;
+  const keepProb = 1 - rate;
+  const state = aleaState(String(seed ?? Math.random()));
+  const keep = new Uint8Array(x.size);
+  const drop = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
+    const y = new Float32Array(input.size);
+    addon.dropoutForward(f32(input)!, y, keep, state, keepProb);
+    save([]);
+    return {
+      value: tf.tensor(y, input.shape, 'float32'),
+      gradFunc: (dy: Tensor) => {
+        const dx = new Float32Array(input.size);
+        addon.dropoutBackward(f32(dy)!, keep, dx, keepProb);
+        return tf.tensor(dx, input.shape, 'float32');
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return drop(x);
+}
+
+/**
+ * nn.Linear on rows x (N, in) with weight (out, in): y = x·wᵀ + bias as one GEMM onto the bias, instead of a GEMM and
+ * a broadcast add over the output; gradients dx = dy·w, dw = dyᵀ·x (native GEMMs) and dbias = Σ_rows dy. Null when
+ * not on native cpu.
+ */
+export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
+  const addon = bias ? addonFor(x, weight, bias) : addonFor(x, weight);
+  if (!addon || x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1] || x.size === 0) return null;
+  const [rows, inF] = x.shape as [number, number];
+  const outF = weight.shape[0] as number;
+  if (bias && bias.size !== outF) return null;
+  const linear = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as (ts: Tensor[]) => void;
+    const [input, w, b] = args as [Tensor, Tensor, Tensor | undefined];
+    const y = new Float32Array(rows * outF);
+    addon.linearForward(f32(input)!, f32(w)!, b ? f32(b)! : null, y, rows, inF, outF);
+    save([input, w]);
+    return {
+      value: tf.tensor(y, [rows, outF], 'float32'),
+      gradFunc: (dy: Tensor, [xs, ws]: Tensor[]) => {
+        const g = f32(dy)!;
+        const dx = new Float32Array(rows * inF), dw = new Float32Array(outF * inF);
+        addon.batchMatMul(g, f32(ws)!, dx, 1, 1, 1, rows, inF, outF, false, false);
+        addon.batchMatMul(g, f32(xs)!, dw, 1, 1, 1, outF, inF, rows, true, false);
+        const grads = [tf.tensor(dx, [rows, inF], 'float32'), tf.tensor(dw, [outF, inF], 'float32')];
+        if (b) {
+          const db = new Float32Array(outF);
+          addon.reduce(g, db, 1, rows, outF, 0);
+          grads.push(tf.tensor(db, b.shape, 'float32'));
+        }
+        return grads;
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return bias ? linear(x, weight, bias) : linear(x, weight);
+}

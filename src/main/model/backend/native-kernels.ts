@@ -51,6 +51,10 @@ export interface NativeKernelAddon {
     size: number): void;
   ropeApply(x: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, rows: number, seqLen: number,
     headDim: number, rotaryDims: number, direction: 1 | -1): void;
+  dropoutForward(x: Float32Array, y: Float32Array, keep: Uint8Array, aleaState: Float64Array, keepProb: number): void;
+  dropoutBackward(dy: Float32Array, keep: Uint8Array, dx: Float32Array, keepProb: number): void;
+  linearForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number,
+    inFeatures: number, outFeatures: number): void;
   setThreads(n: number): void;
 }
 
@@ -66,7 +70,8 @@ function candidatePaths(): string[] {
 const REQUIRED_FUNCTIONS: (keyof NativeKernelAddon)[] = [
   'batchMatMul', 'conv1dForward', 'conv1dBackpropInput', 'conv1dBackpropFilter', 'binary', 'reduce', 'softmax', 'unary',
   'transpose', 'compare', 'stridedCopy', 'softmaxGrad', 'adamwStep', 'siluForward', 'siluBackward', 'channelNormForward',
-  'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'setThreads',
+  'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'dropoutForward',
+  'dropoutBackward', 'linearForward', 'setThreads',
 ];
 
 let cachedAddon: NativeKernelAddon | null | undefined;

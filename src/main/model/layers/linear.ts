@@ -2,6 +2,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module, uniformFanIn, xavierNormal, xavierUniform } from '../params';
+import { fusedLinear } from '../backend/fused-layers';
 
 export class Linear extends Module {
   readonly weight: Variable;
@@ -38,8 +39,11 @@ export class Linear extends Module {
         throw new Error(`Linear(${this.inFeatures}→${this.outFeatures}): input last dimension is ${last}`);
       }
       const x2 = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      let y: Tensor = tf.matMul(x2 as tf.Tensor2D, this.weight as Tensor as tf.Tensor2D, false, true);
-      if (this.bias) y = tf.add(y, this.bias);
+      let y = fusedLinear(x2, this.weight, this.bias);
+      if (!y) {
+        y = tf.matMul(x2 as tf.Tensor2D, this.weight as Tensor as tf.Tensor2D, false, true);
+        if (this.bias) y = tf.add(y, this.bias);
+      }
       return x.rank === 2 ? y : tf.reshape(y, [...lead, this.outFeatures]);
     });
   }
