@@ -1,6 +1,6 @@
 /**
  * The CLI's progress line for the events jobs really emit: a ProgressTracker's (ingest, synth), a
- * training step's (stepProgress), and the label-only phases of `desa demo` and the training worker,
+ * training step's (stepProgress), and the label-only phases of `desa demo` and `desa embed`,
  * which must not print a meaningless "0 -- /s ETA --".
  */
 import { describe, it, expect } from 'vitest';
@@ -26,7 +26,7 @@ describe('formatProgress', () => {
 
     const demoLog: JobProgress = { jobId: 'j', kind: 'demo', phase: '3/5 importing label catalogues', done: 0, total: null, unit: '', rate: null, etaSeconds: null };
     expect(formatProgress(demoLog)).toBe('demo · 3/5 importing label catalogues');
-    expect(formatProgress({ ...demoLog, kind: 'train', phase: 'preparing spectra', message: 'backend: cpu-native' })).toBe('train · preparing spectra  backend: cpu-native');
+    expect(formatProgress({ ...demoLog, kind: 'embed', phase: 'embedding stars', message: 'backend: cpu-native' })).toBe('embed · embedding stars  backend: cpu-native');
   });
 
   it('prints count, rate and ETA of a counted phase, with "--" until the rate is measurable', () => {
@@ -49,7 +49,7 @@ describe('formatProgress', () => {
     const job = { jobId: 'j', kind: 'train' } as JobContext;
     const p = stepProgress(job, 'spectra', {
       step: 3, totalSteps: 6, losses: { total: 1.5, recon: 1.25, teff: 0.25 }, lr: 1e-3, batchSize: 8, samplesPerSec: 20, etaSeconds: 1.2,
-    });
-    expect(formatProgress(p)).toBe('train · training spectra  3/6 steps  2.5 steps/s  ETA 0:01  loss 1.500 (recon 1.250, teff 0.2500); lr 1.00e-3; 20.0 samples/s');
+    }, 'cpu-native');
+    expect(formatProgress(p)).toBe('train · training spectra  3/6 steps  2.5 steps/s  ETA 0:01  loss 1.500 (recon 1.250, teff 0.2500); lr 1.00e-3; 20.0 samples/s on cpu-native');
   });
 });

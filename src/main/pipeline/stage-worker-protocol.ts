@@ -12,6 +12,12 @@ export interface StageWorkerData {
   backends?: BackendChoice[];
 }
 
+/** The backend a worker runs: its name (e.g. 'cpu-native') and the probe's one-line description. */
+export interface WorkerBackend {
+  active: string;
+  description: string;
+}
+
 /** One job: train a stage, or embed every star. */
 export type StageJob = { kind: 'train'; stage: TrainingStage; config: TrainConfig } | { kind: 'embed' };
 
@@ -28,7 +34,7 @@ export type HostMessage =
 
 export type WorkerMessage =
   /** Sent once, when tfjs and the backend are initialised. */
-  | { type: 'ready'; backend: string }
+  | { type: 'ready'; backend: WorkerBackend }
   | { type: 'step'; id: number; stage: string; report: TrainStepReport }
   | { type: 'done'; id: number; value: unknown }
   | { type: 'failed'; id: number; error: ErrorJson };

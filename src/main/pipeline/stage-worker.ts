@@ -24,15 +24,15 @@ import { throwIfCancelled } from '../jobs/cancel';
 import type { BackendChoice } from '../model/backend/select';
 import { STAGE_STORE_METHODS } from './project-data';
 import type { EmbedSummary, FineTuneResult, StageContext, StageRunner } from './stages';
-import type { HostMessage, StageJob, StageWorkerData, WorkerMessage } from './stage-worker-protocol';
+import type { HostMessage, StageJob, StageWorkerData, WorkerBackend, WorkerMessage } from './stage-worker-protocol';
 
 export interface StageWorkerOptions {
   /** Backends the worker may choose, in order (default: the full probe, or DESA_BACKEND). */
   backends?: BackendChoice[];
   /** How long a cancelled job may take to reach its next step before its worker is terminated, ms (default 10 000). */
   cancelGraceMs?: number;
-  /** Told, for every worker started, which backend it runs (e.g. "cpu-native (skipped ...)"). */
-  onBackend?: (description: string) => void;
+  /** Told, for every worker started, which backend it runs. */
+  onBackend?: (backend: WorkerBackend) => void;
 }
 
 interface Running {

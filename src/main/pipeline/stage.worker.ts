@@ -17,7 +17,7 @@ const port = parentPort as MessagePort;
 const post = (msg: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
 const backend = await selectBackend((workerData as StageWorkerData | undefined)?.backends);
-post({ type: 'ready', backend: describeBackend(backend) });
+post({ type: 'ready', backend: { active: backend.active, description: describeBackend(backend) } });
 
 const running = new Map<number, AbortController>();
 

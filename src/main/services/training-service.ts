@@ -12,6 +12,7 @@ import type { JobContext, JobRegistry, StartedJob } from '../jobs/registry';
 import type { TrainingStage, TrainStepReport, TrainConfig } from '../../shared/training';
 import type { JobProgress } from '../../shared/jobs';
 import type { StageWorker } from '../pipeline/stage-worker';
+import type { WorkerBackend } from '../pipeline/stage-worker-protocol';
 import type { ModelSize } from '../model/configs';
 
 export interface TrainRequest {
@@ -35,14 +36,17 @@ export interface DemoRequest {
   batchSize?: number;
 }
 
-/** A training step as a JobProgress: count = step, rate = steps/s, the loss terms in the message. */
-export function stepProgress(ctx: JobContext, stage: string, r: TrainStepReport): JobProgress {
+/**
+ * A training step as a JobProgress: count = step, rate = steps/s, the loss terms in the message,
+ * which ends with the backend the step ran on when it is known.
+ */
+export function stepProgress(ctx: JobContext, stage: string, r: TrainStepReport, backend?: string): JobProgress {
   const terms = Object.entries(r.losses).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toPrecision(4)}`);
   const val = r.validation ? `; validation ${r.validation.total.toPrecision(4)}` : '';
   return {
     jobId: ctx.jobId, kind: ctx.kind, phase: `training ${stage}`, done: r.step, total: r.totalSteps, unit: 'steps',
     rate: r.samplesPerSec === null ? null : r.samplesPerSec / r.batchSize, etaSeconds: r.etaSeconds,
-    message: `loss ${r.losses.total.toPrecision(4)}${terms.length ? ` (${terms.join(', ')})` : ''}${val}; lr ${r.lr.toExponential(2)}; ${r.samplesPerSec?.toFixed(1) ?? '?'} samples/s`,
+    message: `loss ${r.losses.total.toPrecision(4)}${terms.length ? ` (${terms.join(', ')})` : ''}${val}; lr ${r.lr.toExponential(2)}; ${r.samplesPerSec?.toFixed(1) ?? '?'} samples/s${backend ? ` on ${backend}` : ''}`,
   };
 }
 
@@ -64,13 +68,12 @@ function phaseProgress(ctx: JobContext, phase: string, message?: string): JobPro
 }
 
 /**
- * Runs `f` with the project's store open on this thread and a training worker whose backend is
- * announced as a phase; both are closed afterwards.
+ * Runs `f` with the project's store open on this thread and a training worker (told `onBackend`
+ * once it has started); both are closed afterwards.
  */
-async function withWorker<T>(projectDir: string, job: JobContext, phase: string, f: (store: import('../store/index').ProjectStore, worker: StageWorker) => Promise<T>): Promise<T> {
+async function withWorker<T>(projectDir: string, onBackend: (backend: WorkerBackend) => void, f: (store: import('../store/index').ProjectStore, worker: StageWorker) => Promise<T>): Promise<T> {
   const [{ ProjectStore }, { StageWorker }] = await Promise.all([import('../store/index'), import('../pipeline/stage-worker')]);
-  job.onProgress(phaseProgress(job, 'starting the training worker'));
-  const worker = new StageWorker({ onBackend: (backend) => job.onProgress(phaseProgress(job, phase, `backend: ${backend}`)) });
+  const worker = new StageWorker({ onBackend });
   const store = await ProjectStore.open(resolve(projectDir));
   try {
     return await f(store, worker);
@@ -84,9 +87,12 @@ export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<
   return jobs.start('train', async (job) => {
     const [{ DEFAULT_TRAIN_CONFIG }, { DEMO_LABELS }] = await Promise.all([import('../../shared/training'), import('../pipeline/demo')]);
     const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...req.config };
-    return withWorker(req.projectDir, job, `preparing ${req.stage}`, (store, worker) => worker.train({
+    // No progress before the first step: the GUI reads the run folder on every progress event, and
+    // the folder appears with the first step. Each step names the backend instead.
+    let backend: string | undefined;
+    return withWorker(req.projectDir, (b) => (backend = b.active), (store, worker) => worker.train({
       store, projectDir: resolve(req.projectDir), size: req.size ?? 'tiny', labels: { ...DEMO_LABELS, ...req.labels }, signal: job.signal,
-      onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
+      onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r, backend)),
     }, req.stage, cfg));
   });
 }
@@ -94,7 +100,9 @@ export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<
 export function startEmbedding(jobs: JobRegistry, req: { projectDir: string; size?: ModelSize }): StartedJob<unknown> {
   return jobs.start('embed', async (job) => {
     const { DEMO_LABELS } = await import('../pipeline/demo');
-    return withWorker(req.projectDir, job, 'embedding stars', (store, worker) => worker.embed({
+    job.onProgress(phaseProgress(job, 'starting the training worker'));
+    const onBackend = (b: WorkerBackend) => job.onProgress(phaseProgress(job, 'embedding stars', `backend: ${b.description}`));
+    return withWorker(req.projectDir, onBackend, (store, worker) => worker.embed({
       store, projectDir: resolve(req.projectDir), size: req.size ?? 'tiny', labels: DEMO_LABELS, signal: job.signal,
     }));
   });
@@ -110,7 +118,8 @@ export function startDemo(jobs: JobRegistry, req: DemoRequest): StartedJob<unkno
       job.onProgress(phaseProgress(job, line.trim()));
     };
     // One worker trains every stage and embeds; its backend is logged when it has started.
-    const runner = new StageWorker({ onBackend: (backend) => logLine(`backend: ${backend}`) });
+    let backend: string | undefined;
+    const runner = new StageWorker({ onBackend: (b) => { backend = b.active; logLine(`backend: ${b.description}`); } });
     runner.prepare(); // initialises tfjs while the survey is generated and ingested
     try {
       const summary = await runDemo({
@@ -119,7 +128,7 @@ export function startDemo(jobs: JobRegistry, req: DemoRequest): StartedJob<unkno
         batchSize: req.batchSize, signal: job.signal, runner,
         // Generation and ingest report under their own kinds; stamped with this job's id, they are this job's progress.
         onProgress: (p) => job.onProgress({ ...p, jobId: job.jobId }),
-        onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r)),
+        onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r, backend)),
         log: logLine,
       });
       return { ...summary, log };

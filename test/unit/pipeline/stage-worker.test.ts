@@ -124,7 +124,7 @@ afterAll(async () => {
 describe('StageWorker', () => {
   it('trains on another thread while this thread keeps ticking, to the same weights as training on this thread', async () => {
     let backend = '';
-    const worker = newWorker({ onBackend: (b) => (backend = b) });
+    const worker = newWorker({ onBackend: (b) => (backend = b.active) });
     const clock = stepClock();
     const r = await worker.train(context({ onStep: clock.onStep }), 'spectra', CONFIG);
     const lateness = clock.lateness();
