@@ -12,7 +12,7 @@
  */
 import { tf } from '../tf';
 import type { Tensor } from '../tf';
-import { activeNativeAddon, type NativeKernelAddon } from './native-kernels';
+import { activeNativeAddon, outputFloat32, type NativeKernelAddon } from './native-kernels';
 
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 type BackendData = { data: { get(id: unknown): { values: unknown } | undefined } };
@@ -35,13 +35,13 @@ export function fusedSilu(x: Tensor): Tensor | null {
   const addon = addonFor(x);
   if (!addon) return null;
   const silu = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
-    const y = new Float32Array(input.size);
+    const y = outputFloat32(input.size);
     addon.siluForward(f32(input)!, y);
     save([input]);
     return {
       value: tf.tensor(y, input.shape, 'float32'),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const dx = new Float32Array(input.size);
+        const dx = outputFloat32(input.size);
         addon.siluBackward(f32(saved[0])!, f32(dy)!, dx);
         return tf.tensor(dx, input.shape, 'float32');
       },
@@ -72,13 +72,13 @@ export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Ten
   const statCount = perRow ? rows : channels;
   const mean = new Float32Array(statCount), invStd = new Float32Array(statCount), variance = new Float32Array(statCount);
   const norm = tf.customGrad(((input: Tensor, w: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
-    const y = new Float32Array(input.size);
+    const y = outputFloat32(input.size);
     addon.channelNormForward(f32(input)!, f32(w)!, f32(b)!, y, mean, invStd, rows, channels, eps, perRow, variance);
     save([input, w]);
     return {
       value: tf.tensor(y, input.shape, 'float32'),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const dx = new Float32Array(input.size), dw = new Float32Array(channels), db = new Float32Array(channels);
+        const dx = outputFloat32(input.size), dw = new Float32Array(channels), db = new Float32Array(channels);
         addon.channelNormBackward(f32(saved[0])!, f32(dy)!, f32(saved[1])!, mean, invStd, dx, dw, db, rows, channels, perRow);
         return [tf.tensor(dx, input.shape, 'float32'), tf.tensor(dw, w.shape, 'float32'), tf.tensor(db, b.shape, 'float32')];
       },
@@ -100,7 +100,7 @@ export function fusedChannelAffine(x: Tensor, mean: Tensor, scale: Tensor, bias:
   if (!addon || x.rank < 1 || x.size === 0 || [mean, scale, bias].some((t) => t.size !== channels)) return null;
   const axes = [...Array(x.rank - 1).keys()];
   const affine = tf.customGrad(((input: Tensor, m: Tensor, s: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
-    const y = new Float32Array(input.size);
+    const y = outputFloat32(input.size);
     addon.channelAffine(f32(input)!, f32(m)!, f32(s)!, f32(b)!, y, input.size / channels, channels);
     save([input, m, s]);
     return {
@@ -171,14 +171,14 @@ export function fusedMaxPool1d(x: Tensor, size: number): Tensor | null {
   if (len < size) return null;
   const lout = Math.floor(len / size);
   const pool = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
-    const y = new Float32Array(b * lout * c);
+    const y = outputFloat32(b * lout * c);
     const argmax = new Uint8Array(y.length);
     addon.maxPool1dForward(f32(input)!, y, argmax, b, len, c, size);
     save([]);
     return {
       value: tf.tensor(y, [b, lout, c], 'float32'),
       gradFunc: (dy: Tensor) => {
-        const dx = new Float32Array(b * len * c);
+        const dx = new Float32Array(b * len * c); // zeroed: the scatter writes one element per window
         addon.maxPool1dBackward(f32(dy)!, argmax, dx, b, len, c, size);
         return tf.tensor(dx, input.shape, 'float32');
       },
@@ -202,7 +202,7 @@ export function fusedRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor | null 
   const cosValues = f32(cos)!, sinValues = f32(sin)!;
   const rows = x.size / headDim;
   const apply = (values: Float32Array, direction: 1 | -1) => {
-    const out = new Float32Array(values.length);
+    const out = outputFloat32(values.length);
     addon.ropeApply(values, cosValues, sinValues, out, rows, seqLen, headDim, r, direction);
     return out;
   };
@@ -256,13 +256,13 @@ export function fusedDropout(x: Tensor, rate: number, seed?: number | string): T
   const state = aleaState(String(seed ?? Math.random()));
   const keep = new Uint8Array(x.size);
   const drop = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
-    const y = new Float32Array(input.size);
+    const y = outputFloat32(input.size);
     addon.dropoutForward(f32(input)!, y, keep, state, keepProb);
     save([]);
     return {
       value: tf.tensor(y, input.shape, 'float32'),
       gradFunc: (dy: Tensor) => {
-        const dx = new Float32Array(input.size);
+        const dx = outputFloat32(input.size);
         addon.dropoutBackward(f32(dy)!, keep, dx, keepProb);
         return tf.tensor(dx, input.shape, 'float32');
       },
@@ -285,14 +285,14 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Ten
   const linear = tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as (ts: Tensor[]) => void;
     const [input, w, b] = args as [Tensor, Tensor, Tensor | undefined];
-    const y = new Float32Array(rows * outF);
+    const y = outputFloat32(rows * outF);
     addon.linearForward(f32(input)!, f32(w)!, b ? f32(b)! : null, y, rows, inF, outF);
     save([input, w]);
     return {
       value: tf.tensor(y, [rows, outF], 'float32'),
       gradFunc: (dy: Tensor, [xs, ws]: Tensor[]) => {
         const g = f32(dy)!;
-        const dx = new Float32Array(rows * inF), dw = new Float32Array(outF * inF);
+        const dx = outputFloat32(rows * inF), dw = outputFloat32(outF * inF);
         addon.batchMatMul(g, f32(ws)!, dx, 1, 1, 1, rows, inF, outF, false, false);
         addon.batchMatMul(g, f32(xs)!, dw, 1, 1, 1, outF, inF, rows, true, false);
         const grads = [tf.tensor(dx, [rows, inF], 'float32'), tf.tensor(dw, [outF, inF], 'float32')];

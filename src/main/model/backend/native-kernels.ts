@@ -137,6 +137,24 @@ function allocLike(like: Float32Array | Int32Array, n: number): Float32Array | I
   return like instanceof Float32Array ? new Float32Array(n) : new Int32Array(n);
 }
 
+/** Below this many bytes a zeroed array is as cheap (V8 allocates it on its own heap). */
+const UNINITIALIZED_MIN_BYTES = 64 * 1024;
+
+/**
+ * A Float32Array of n elements for a kernel that writes every one of them: large ones are not zeroed first
+ * (Buffer.allocUnsafeSlow: malloc instead of calloc), which saves a full pass over memory per op output.
+ * Never use it where an element may be left unwritten.
+ */
+export function outputFloat32(n: number): Float32Array {
+  return n * 4 < UNINITIALIZED_MIN_BYTES ? new Float32Array(n) : new Float32Array(Buffer.allocUnsafeSlow(n * 4).buffer, 0, n);
+}
+
+/** Like `outputFloat32`, with the element type of `like` (float32 or int32). */
+function outputLike(like: Float32Array | Int32Array, n: number): Float32Array | Int32Array {
+  if (like instanceof Float32Array) return outputFloat32(n);
+  return n * 4 < UNINITIALIZED_MIN_BYTES ? new Int32Array(n) : new Int32Array(Buffer.allocUnsafeSlow(n * 4).buffer, 0, n);
+}
+
 /** Per-output-axis strides of `shape` broadcast to `outShape` (0 along broadcast axes). */
 function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
   const strides = new Int32Array(outShape.length);
@@ -172,7 +190,7 @@ function binaryKernel(op: number): NativeImpl {
     if (!allFloat32(backend, a, b)) return null;
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     if (outShape.length > 16) return null;
-    const out = new Float32Array(prod(outShape));
+    const out = outputFloat32(prod(outShape));
     addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), out, Int32Array.from(outShape),
       broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape));
     return backend.makeTensorInfo(outShape, 'float32', out);
@@ -203,7 +221,7 @@ function unaryKernel(op: number): NativeImpl {
   return ({ inputs, backend, attrs }, addon) => {
     const { x } = inputs;
     if (!allFloat32(backend, x)) return null;
-    const out = new Float32Array(prod(x.shape));
+    const out = outputFloat32(prod(x.shape));
     addon.unary(op, valuesOf(backend, x), out, Number((attrs as { alpha?: number } | undefined)?.alpha ?? 0));
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
@@ -222,7 +240,7 @@ function reduceKernel(mode: 0 | 1 | 2, axisAttr: 'axis' | 'reductionIndices'): N
     const reduced = prod(x.shape.slice(first, last + 1));
     const inner = prod(x.shape.slice(last + 1));
     if (reduced === 0) return null;
-    const out = new Float32Array(outer * inner);
+    const out = outputFloat32(outer * inner);
     addon.reduce(valuesOf(backend, x), out, outer, reduced, inner, mode);
     const outShape = a.keepDims
       ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
@@ -237,7 +255,7 @@ const softmaxKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const rank = logits.shape.length;
   if (!allFloat32(backend, logits) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return null;
   const cols = logits.shape[rank - 1];
-  const out = new Float32Array(prod(logits.shape));
+  const out = outputFloat32(prod(logits.shape));
   addon.softmax(valuesOf(backend, logits), out, out.length / Math.max(cols, 1), cols);
   return backend.makeTensorInfo(logits.shape, 'float32', out);
 };
@@ -248,7 +266,7 @@ const transposeKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   if (!(values instanceof Float32Array || values instanceof Int32Array) || x.shape.length > 16) return null;
   const perm = (attrs as { perm: number[] }).perm;
   const outShape = perm.map((p) => x.shape[p]);
-  const out = values instanceof Float32Array ? new Float32Array(values.length) : new Int32Array(values.length);
+  const out = outputLike(values, values.length);
   addon.transpose(values, out, Int32Array.from(x.shape), Int32Array.from(perm));
   return backend.makeTensorInfo(outShape, x.dtype, out);
 };
@@ -269,7 +287,7 @@ function copySlice(backend: CpuBackendLike, addon: NativeKernelAddon, x: TensorI
   begin: number[], size: number[]): TensorInfo {
   const strides = util.computeStrides(x.shape);
   const offset = begin.reduce((s, b, i) => s + b * (i < strides.length ? strides[i] : 1), 0);
-  const out = allocLike(values, prod(size));
+  const out = outputLike(values, prod(size));
   addon.stridedCopy(values, out, Int32Array.from(size), Int32Array.from([...strides, 1]),
     Int32Array.from([...util.computeStrides(size), 1]), offset, 0);
   return backend.makeTensorInfo(size, x.dtype, out);
@@ -318,7 +336,7 @@ const concatKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const axis = util.parseAxisParam((attrs as { axis: number | number[] }).axis, list[0].shape)[0];
   backend_util.assertParamsConsistent(list.map((t) => t.shape), axis);
   const outShape = backend_util.computeOutShape(list.map((t) => t.shape), axis);
-  const out = allocLike(first, prod(outShape));
+  const out = outputLike(first, prod(outShape));
   const outStrides = Int32Array.from([...util.computeStrides(outShape), 1]);
   let offset = 0;
   list.forEach((t, i) => {
@@ -342,7 +360,7 @@ const reverseKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
     offset += (x.shape[i] - 1) * s;
     return -s;
   });
-  const out = allocLike(values, values.length);
+  const out = outputLike(values, values.length);
   addon.stridedCopy(values, out, Int32Array.from(x.shape), Int32Array.from(srcStrides), Int32Array.from(strides), offset, 0);
   return backend.makeTensorInfo(x.shape, x.dtype, out);
 };
@@ -361,7 +379,7 @@ const batchMatMulKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const batchB = prod(b.shape.slice(0, -2));
   const outer = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  const out = new Float32Array(batch * m * n);
+  const out = outputFloat32(batch * m * n);
   addon.batchMatMul(valuesOf(backend, a), valuesOf(backend, b), out, batchA, batchB, batch, m, n, k,
     !!transposeA, !!transposeB);
   return backend.makeTensorInfo([...outer, m, n], 'float32', out);
@@ -390,7 +408,7 @@ const conv2dKernel: NativeImpl = ({ inputs, backend, attrs }, addon) => {
   const g = conv1dGeometry(x.shape, filter.shape, attrs!);
   if (!g) return null;
   const [B, , , outW, Cout] = g;
-  const out = new Float32Array(B * outW * Cout);
+  const out = outputFloat32(B * outW * Cout);
   addon.conv1dForward(valuesOf(backend, x), valuesOf(backend, filter), out, ...g);
   return backend.makeTensorInfo([B, 1, outW, Cout], 'float32', out);
 };
@@ -401,7 +419,7 @@ const conv2dBackpropInputKernel: NativeImpl = ({ inputs, backend, attrs }, addon
   const inputShape = (attrs as { inputShape: number[] }).inputShape;
   const g = conv1dGeometry(inputShape, filter.shape, attrs!);
   if (!g) return null;
-  const dx = new Float32Array(prod(inputShape));
+  const dx = outputFloat32(prod(inputShape));
   addon.conv1dBackpropInput(valuesOf(backend, dy), valuesOf(backend, filter), dx, ...g);
   return backend.makeTensorInfo(inputShape, 'float32', dx);
 };
@@ -412,7 +430,7 @@ const conv2dBackpropFilterKernel: NativeImpl = ({ inputs, backend, attrs }, addo
   const filterShape = (attrs as { filterShape: number[] }).filterShape;
   const g = conv1dGeometry(x.shape, filterShape, attrs!);
   if (!g) return null;
-  const dw = new Float32Array(prod(filterShape));
+  const dw = g[0] === 0 ? new Float32Array(prod(filterShape)) : outputFloat32(prod(filterShape)); // an empty batch sums to 0
   addon.conv1dBackpropFilter(valuesOf(backend, x), valuesOf(backend, dy), dw, ...g);
   return backend.makeTensorInfo(filterShape, 'float32', dw);
 };
@@ -463,7 +481,7 @@ function softmaxGradKernel(addon: NativeKernelAddon): KernelConfig {
     kernelFunc: (({ inputs, backend }: KernelArgs) => {
       const { y, dy } = inputs;
       const cols = y.shape[y.shape.length - 1];
-      const dx = new Float32Array(prod(y.shape));
+      const dx = outputFloat32(prod(y.shape));
       addon.softmaxGrad(valuesOf(backend, y), valuesOf(backend, dy), dx, dx.length / Math.max(cols, 1), cols);
       return backend.makeTensorInfo(y.shape, 'float32', dx);
     }) as unknown as KernelFunc,
