@@ -196,12 +196,17 @@ export function loadStateDict(
   return report;
 }
 
-/** Reads every entry of the model's state dict back into plain arrays (for saving checkpoints). */
-export function exportStateDict(model: Module): StateDict {
+/**
+ * Reads every entry of the model's state dict back into plain arrays (for saving checkpoints).
+ * Asynchronous because GPU backends (WebGPU in Node) cannot read tensors synchronously.
+ */
+export async function exportStateDict(model: Module): Promise<StateDict> {
+  const entries = [...model.namedState()];
+  const values = await Promise.all(entries.map(([, v]) => v.data()));
   const out: StateDict = new Map();
-  for (const [k, v] of model.namedState()) {
-    const data = v.dtype === 'int32' ? new Int32Array(v.dataSync() as Int32Array) : new Float32Array(v.dataSync() as Float32Array);
+  entries.forEach(([k, v], i) => {
+    const data = v.dtype === 'int32' ? new Int32Array(values[i] as Int32Array) : new Float32Array(values[i] as Float32Array);
     out.set(k, { data, shape: [...v.shape] });
-  }
+  });
   return out;
 }

@@ -16,7 +16,9 @@ import type { HostMessage, StageWorkerData, WorkerMessage } from './stage-worker
 const port = parentPort as MessagePort;
 const post = (msg: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
-const backend = await selectBackend((workerData as StageWorkerData | undefined)?.backends);
+// Every tensor read on the training and embedding path is asynchronous, so WebGPU in Node (which cannot
+// read synchronously) is selectable here.
+const backend = await selectBackend((workerData as StageWorkerData | undefined)?.backends, { syncReads: false });
 post({ type: 'ready', backend: { active: backend.active, description: describeBackend(backend) } });
 
 const running = new Map<number, AbortController>();

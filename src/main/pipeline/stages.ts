@@ -257,11 +257,12 @@ export async function fineTune(ctx: StageContext, task: 'binary' | 'age', cfg: T
   try {
     const result = await runStage(ctx, def, cfg, { task, rows: rows.length });
     const held = pick(split.validation);
-    const out = tf.tidy(() => forwardRows(held, false));
-    const outputs = (task === 'binary' ? tf.tidy(() => tf.softmax(out)).arraySync() : out.arraySync()) as number[][];
+    // Read asynchronously (as every tensor read here): GPU backends cannot read synchronously.
+    const out = tf.tidy(() => (task === 'binary' ? tf.softmax(forwardRows(held, false)) : forwardRows(held, false)));
+    const outputs = (await out.array()) as number[][];
+    out.dispose();
     const truth = held.map((i) => y[i]);
     const metrics = task === 'binary' ? binaryMetrics(outputs, truth) : ageMetrics(outputs, truth);
-    out.dispose();
     writeFileSync(path.join(runDirOf(ctx, def.name), 'metrics.json'), JSON.stringify(metrics, null, 2));
     // Per-row outputs, so the Training screen can draw ROC/PR curves, the confusion matrix, residuals and intervals.
     const starIds = held.map((i) => p.stars[i].starId);
@@ -330,13 +331,13 @@ export interface EmbedSummary {
 }
 
 /** Runs `encode` over rows in batches of 32 and returns the (n, dim) features as one array. */
-function batchedFeatures(n: number, encode: (start: number, count: number) => Tensor): { data: Float32Array; dim: number } {
+async function batchedFeatures(n: number, encode: (start: number, count: number) => Tensor): Promise<{ data: Float32Array; dim: number }> {
   const parts: Float32Array[] = [];
   let dim = 0;
   for (let i = 0; i < n; i += 32) {
     const t = encode(i, Math.min(32, n - i));
     dim = t.shape[1]!;
-    parts.push(t.dataSync() as Float32Array);
+    parts.push((await t.data()) as Float32Array);
     t.dispose();
   }
   const data = new Float32Array(n * dim);
@@ -366,14 +367,13 @@ export async function embedProject(ctx: StageContext): Promise<EmbedSummary> {
       const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
       const out = net.dualFormer.forward(x1, x2, latent, { training: false });
       const A = net.dualFormer.projection;
-      const space = eigenspaceOf(A.dataSync(), A.shape[0]);
-      const z1 = out.z1.dataSync() as Float32Array, z2 = out.z2.dataSync() as Float32Array;
-      const arrays: Record<string, { data: Float32Array; dim: number }> = {
-        x1: { data: x1.dataSync() as Float32Array, dim: x1.shape[1]! }, x2: { data: x2.dataSync() as Float32Array, dim: x2.shape[1]! },
-        z1: { data: z1, dim: out.z1.shape[1]! }, z2: { data: z2, dim: out.z2.shape[1]! },
-        p1: { data: out.p1.dataSync() as Float32Array, dim: out.p1.shape[1]! }, p2: { data: out.p2.dataSync() as Float32Array, dim: out.p2.shape[1]! },
-        f: { data: Float32Array.from(eigenEmbedding(z1, z2, space)), dim: space.n },
-      };
+      // Asynchronous reads: GPU backends (WebGPU in Node) cannot read tensors synchronously.
+      const tensors = { x1, x2, z1: out.z1, z2: out.z2, p1: out.p1, p2: out.p2 };
+      const [aValues, ...values] = await Promise.all([A.data(), ...Object.values(tensors).map((t) => t.data())]);
+      const arrays: Record<string, { data: Float32Array; dim: number }> = Object.fromEntries(Object.entries(tensors).map(([name, t], i) =>
+        [name, { data: values[i] as Float32Array, dim: t.shape[1]! }]));
+      const space = eigenspaceOf(aValues, A.shape[0]);
+      arrays.f = { data: Float32Array.from(eigenEmbedding(arrays.z1.data, arrays.z2.data, space)), dim: space.n };
       for (const [name, a] of Object.entries(arrays)) { await putRows(ctx.store, name, p.stars, a); dims[name] = a.dim; }
       [x1, x2, latent, out.z1, out.z2, out.p1, out.p2].forEach((t) => t.dispose());
     }
@@ -381,14 +381,14 @@ export async function embedProject(ctx: StageContext): Promise<EmbedSummary> {
     const specOnly = (await spectraOfStars(ctx.store, (await ctx.store.listStars({ hasSpectrum: true })).filter((s) => !paired.has(s.starId))));
     if (specOnly.length) {
       const data = buildSpectraDataset(specOnly.map((s) => s.spectrum), () => null, Ls);
-      const x1 = batchedFeatures(specOnly.length, (i, m) => tf.tidy(() => net.spectraEncoder.forward(tf.tensor2d(data.inputs.subarray(i * Ls, (i + m) * Ls), [m, Ls]), false).features));
+      const x1 = await batchedFeatures(specOnly.length, (i, m) => tf.tidy(() => net.spectraEncoder.forward(tf.tensor2d(data.inputs.subarray(i * Ls, (i + m) * Ls), [m, Ls]), false).features));
       await putRows(ctx.store, 'x1', specOnly.map((s) => s.star), x1);
       dims.x1 = x1.dim;
     }
     const lcOnly = (await lightCurveStars(ctx, (await ctx.store.listStars({ hasLightCurve: true })).filter((s) => !paired.has(s.starId))));
     if (lcOnly.length) {
       const views = centreViews(lcOnly.map((s) => s.lc), L);
-      const x2 = batchedFeatures(lcOnly.length, (i, m) => tf.tidy(() => net.lightCurveProjector.forward(net.lightCurveBackbone.forward(tf.tensor3d(views.subarray(i * 4 * L, (i + m) * 4 * L), [m, 4, L]), false).backbone, false)));
+      const x2 = await batchedFeatures(lcOnly.length, (i, m) => tf.tidy(() => net.lightCurveProjector.forward(net.lightCurveBackbone.forward(tf.tensor3d(views.subarray(i * 4 * L, (i + m) * 4 * L), [m, 4, L]), false).backbone, false)));
       await putRows(ctx.store, 'x2', lcOnly.map((s) => s.star), x2);
       dims.x2 = x2.dim;
     }

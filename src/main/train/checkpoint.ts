@@ -28,8 +28,11 @@ function writeFileDurable(file: string, data: string | Uint8Array): void {
   try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
-/** Writes checkpoint `step` under runDir/checkpoints and points latest.json at it. */
-export function saveCheckpoint<S>(runDir: string, step: number, model: Module, optimizer: AdamW, trainerState: S): string {
+/**
+ * Writes checkpoint `step` under runDir/checkpoints and points latest.json at it. Tensors are read
+ * asynchronously (GPU backends cannot read synchronously); nothing may train while this runs.
+ */
+export async function saveCheckpoint<S>(runDir: string, step: number, model: Module, optimizer: AdamW, trainerState: S): Promise<string> {
   const dir = path.join(runDir, 'checkpoints');
   mkdirSync(dir, { recursive: true });
   const name = `step-${String(step).padStart(7, '0')}`;
@@ -41,13 +44,16 @@ export function saveCheckpoint<S>(runDir: string, step: number, model: Module, o
   let offset = 0;
   const push = (a: Float32Array) => { chunks.push(a); offset += a.length; return offset - a.length; };
   const tensors: TensorEntry[] = [];
-  for (const [tensorName, v] of model.namedState()) {
-    // int32 state (BatchNorm's num_batches_tracked) is stored as float32: exact below 2^24.
+  const state = [...model.namedState()];
+  for (const [tensorName, v] of state) {
     if (v.dtype !== 'float32' && v.dtype !== 'int32') throw new Error(`checkpoint: '${tensorName}' is ${v.dtype}; only float32 and int32 state is supported`);
-    const data = Float32Array.from(v.dataSync() as Float32Array | Int32Array);
-    tensors.push({ name: tensorName, shape: v.shape, dtype: v.dtype, offset: push(data), length: data.length });
   }
-  const opt = optimizer.exportState();
+  const [values, opt] = await Promise.all([Promise.all(state.map(([, v]) => v.data())), optimizer.exportState()]);
+  state.forEach(([tensorName, v], i) => {
+    // int32 state (BatchNorm's num_batches_tracked) is stored as float32: exact below 2^24.
+    const data = Float32Array.from(values[i] as Float32Array | Int32Array);
+    tensors.push({ name: tensorName, shape: v.shape, dtype: v.dtype as TensorEntry['dtype'], offset: push(data), length: data.length });
+  });
   const slots = opt.slots.map((s) => (s ? { m: push(s.m), v: push(s.v), vMax: s.vMax ? push(s.vMax) : null } : null));
   const all = new Float32Array(offset);
   let at = 0;

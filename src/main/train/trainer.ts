@@ -50,9 +50,16 @@ export interface TrainOptions {
   resume?: boolean;
 }
 
-function globalNormClip(grads: Record<string, Tensor>, clipNorm: number): Record<string, Tensor> {
+/** The first element of a tensor, read asynchronously (GPU backends such as WebGPU in Node cannot read synchronously). */
+async function scalarValue(t: Tensor): Promise<number> {
+  return (await t.data())[0];
+}
+
+async function globalNormClip(grads: Record<string, Tensor>, clipNorm: number): Promise<Record<string, Tensor>> {
   if (!(clipNorm > 0)) return grads;
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+  const norm = await scalarValue(normTensor);
+  normTensor.dispose();
   if (!(norm > clipNorm)) return grads;
   const scale = clipNorm / (norm + 1e-6); // torch.nn.utils.clip_grad_norm_
   const clipped: Record<string, Tensor> = {};
@@ -64,16 +71,17 @@ function globalNormClip(grads: Record<string, Tensor>, clipNorm: number): Record
 }
 
 /** Mean of each loss term over the validation rows, in fixed batches (no randomness). */
-function evaluate(stage: StageDefinition, batchSize: number, seed: number): Record<string, number> {
+async function evaluate(stage: StageDefinition, batchSize: number, seed: number): Promise<Record<string, number>> {
   const sums: Record<string, number> = {};
   let n = 0;
   for (let i = 0; i < stage.validationRows.length; i += batchSize) {
     const rows = stage.validationRows.slice(i, i + batchSize);
-    const terms = tf.tidy(() => stage.losses(rows, stepRng(seed, 0, 'validation'), false));
-    for (const [k, t] of Object.entries(terms)) {
-      sums[k] = (sums[k] ?? 0) + t.dataSync()[0] * rows.length;
+    const terms = Object.entries(tf.tidy(() => stage.losses(rows, stepRng(seed, 0, 'validation'), false)));
+    const values = await Promise.all(terms.map(([, t]) => scalarValue(t)));
+    terms.forEach(([k, t], j) => {
+      sums[k] = (sums[k] ?? 0) + values[j] * rows.length;
       t.dispose();
-    }
+    });
     n += rows.length;
   }
   return Object.fromEntries(Object.entries(sums).map(([k, s]) => [k, s / Math.max(1, n)]));
@@ -95,7 +103,7 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
   const metricsFile = path.join(opts.runDir, 'metrics.jsonl');
   // On resume, steps logged after the last checkpoint are repeated, so the log restarts from the checkpoint.
   writeFileSync(metricsFile, state.history.map((r) => JSON.stringify(r) + '\n').join(''));
-  const checkpoint = (step: number) => saveCheckpoint(opts.runDir, step, stage.module, optimizer, state);
+  const checkpoint = (step: number): Promise<string> => saveCheckpoint(opts.runDir, step, stage.module, optimizer, state);
 
   let stoppedBy: TrainResult['stoppedBy'] = 'completed';
   let lastTime = performance.now();
@@ -104,7 +112,7 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
     for (let step = start + 1; step <= cfg.steps; step++) {
       if (opts.signal?.aborted) {
         stoppedBy = 'cancelled';
-        if (step - 1 > start) checkpoint(step - 1);
+        if (step - 1 > start) await checkpoint(step - 1);
         break;
       }
       const rows = sampleIndices(stepRng(cfg.seed, step, 'batch'), stage.trainRows.length, cfg.batchSize).map((i) => stage.trainRows[i]);
@@ -119,9 +127,11 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
         return terms.total as tf.Scalar;
       }, stage.trainable);
       setDropoutRng(null);
-      const losses = Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, t.dataSync()[0]]));
+      const termEntries = Object.entries(terms);
+      const termValues = await Promise.all(termEntries.map(([, t]) => scalarValue(t)));
+      const losses = Object.fromEntries(termEntries.map(([k], j) => [k, termValues[j]]));
       if (!Number.isFinite(losses.total)) throw new Error(`${stage.name}: loss became ${losses.total} at step ${step}; lower the learning rate`);
-      const clipped = globalNormClip(grads, cfg.clipNorm);
+      const clipped = await globalNormClip(grads, cfg.clipNorm);
       optimizer.step(clipped);
       Object.values(clipped).forEach((g) => g.dispose());
       Object.values(terms).forEach((t) => t.dispose());
@@ -136,7 +146,7 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
         samplesPerSec: rate, etaSeconds: ((cfg.steps - step) * cfg.batchSize) / rate,
       };
       if (cfg.evalEvery > 0 && stage.validationRows.length > 0 && (step % cfg.evalEvery === 0 || step === cfg.steps)) {
-        report.validation = evaluate(stage, cfg.batchSize, cfg.seed);
+        report.validation = await evaluate(stage, cfg.batchSize, cfg.seed);
         const v = report.validation.total;
         if (state.bestValidation === null || v < state.bestValidation) {
           state.bestValidation = v;
@@ -149,7 +159,7 @@ export async function train(stage: StageDefinition, cfg: TrainConfig, opts: Trai
       appendFileSync(metricsFile, JSON.stringify(report) + '\n');
       opts.onStep?.(report);
       const stopEarly = cfg.earlyStopPatience > 0 && state.evalsWithoutImprovement >= cfg.earlyStopPatience;
-      if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopEarly) checkpoint(step);
+      if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopEarly) await checkpoint(step);
       if (stopEarly) { stoppedBy = 'early-stopping'; break; }
       await new Promise((r) => setImmediate(r)); // let cancel messages and progress through
     }

@@ -12,10 +12,10 @@ import { activeNativeAddon, loadNativeKernelAddon, registerNativeKernels } from 
 await tf.setBackend('cpu');
 const addon = loadNativeKernelAddon();
 
-function withNative<T>(on: boolean, f: () => T): T {
+async function withNative<T>(on: boolean, f: () => T | Promise<T>): Promise<T> {
   const reg = on ? registerNativeKernels(addon) : null;
   try {
-    return f();
+    return await f();
   } finally {
     reg?.unregister();
   }
@@ -23,7 +23,7 @@ function withNative<T>(on: boolean, f: () => T): T {
 
 /** Trains a small two-variable problem; returns the parameters and the moments after `steps` steps. */
 function train(native: boolean, amsgrad: boolean, steps: number) {
-  return withNative(native, () => {
+  return withNative(native, async () => {
     expect(activeNativeAddon() !== null).toBe(native);
     const w = tf.variable(tf.randomNormal([6, 4], 0, 1, 'float32', 21));
     const b = tf.variable(tf.randomNormal([4], 0, 1, 'float32', 22));
@@ -34,7 +34,7 @@ function train(native: boolean, amsgrad: boolean, steps: number) {
       opt.step(grads as Record<string, Tensor>);
       Object.values(grads).forEach((g) => g.dispose());
     }
-    const out = { w: w.dataSync().slice() as Float32Array, b: b.dataSync().slice() as Float32Array, state: opt.exportState() };
+    const out = { w: w.dataSync().slice() as Float32Array, b: b.dataSync().slice() as Float32Array, state: await opt.exportState() };
     opt.dispose();
     [w, b, x].forEach((t) => t.dispose());
     return out;
@@ -43,13 +43,13 @@ function train(native: boolean, amsgrad: boolean, steps: number) {
 
 describe('fused native AdamW', () => {
   for (const amsgrad of [false, true]) {
-    it(`matches torch.optim.AdamW${amsgrad ? ' (AMSGrad)' : ''} with the native kernels active`, () => {
-      const got = withNative(true, () => runTorchAdamWCase(amsgrad).params);
+    it(`matches torch.optim.AdamW${amsgrad ? ' (AMSGrad)' : ''} with the native kernels active`, async () => {
+      const got = await withNative(true, () => runTorchAdamWCase(amsgrad).params);
       (amsgrad ? TORCH_ADAMW_AMSGRAD : TORCH_ADAMW).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
     });
 
-    it(`gives the op-by-op update's parameters and moments${amsgrad ? ' (AMSGrad)' : ''}`, () => {
-      const plain = train(false, amsgrad, 6), native = train(true, amsgrad, 6);
+    it(`gives the op-by-op update's parameters and moments${amsgrad ? ' (AMSGrad)' : ''}`, async () => {
+      const plain = await train(false, amsgrad, 6), native = await train(true, amsgrad, 6);
       const close = (a: Float32Array, b: Float32Array) => a.forEach((v, i) => expect(Math.abs(b[i] - v)).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v))));
       close(plain.w, native.w);
       close(plain.b, native.b);
@@ -61,8 +61,8 @@ describe('fused native AdamW', () => {
     });
   }
 
-  it('writes fresh tensors: a view of the old parameter and exported state keep their values', () => {
-    withNative(true, () => {
+  it('writes fresh tensors: a view of the old parameter and exported state keep their values', async () => {
+    await withNative(true, async () => {
       const p = tf.variable(tf.tensor1d([1, 2, 3]));
       const alias = tf.reshape(p, [3, 1]); // shares p's buffer on the cpu backend
       const opt = new AdamW([p], { lr: 0.1 });
@@ -71,7 +71,7 @@ describe('fused native AdamW', () => {
         opt.step(grads as Record<string, Tensor>);
       };
       step();
-      const saved = opt.exportState();
+      const saved = await opt.exportState();
       const m0 = saved.slots[0]!.m.slice();
       step();
       expect(Array.from(alias.dataSync())).toEqual([1, 2, 3]);

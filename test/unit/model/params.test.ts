@@ -13,7 +13,7 @@ class Tiny extends Module {
   }
 }
 
-const full = (m: Module): StateDict => exportStateDict(m);
+const full = (m: Module): Promise<StateDict> => exportStateDict(m);
 
 describe('parameter registry', () => {
   it('names parameters and buffers like a PyTorch state dict, aliases included', () => {
@@ -28,14 +28,14 @@ describe('parameter registry', () => {
     expect(m.trainableVariables).toHaveLength(4);
   });
 
-  it('round-trips a state dict and reports missing and unexpected keys', () => {
+  it('round-trips a state dict and reports missing and unexpected keys', async () => {
     const a = new Tiny();
     const b = new Tiny();
-    const report = loadStateDict(b, full(a));
+    const report = loadStateDict(b, await full(a));
     expect(report.missing).toEqual([]);
     expect(Array.from(b.fc.weight.dataSync())).toEqual(Array.from(a.fc.weight.dataSync()));
 
-    const partial = full(a);
+    const partial = await full(a);
     partial.delete('seq.0.running_var');
     partial.set('head.weight', { data: new Float32Array(1), shape: [1] });
     expect(() => loadStateDict(b, partial, { source: 'test.pth' })).toThrow(
@@ -46,16 +46,16 @@ describe('parameter registry', () => {
     expect(lenient.unexpected).toEqual(['head.weight']);
   });
 
-  it('rejects a wrongly shaped tensor naming the key and both shapes', () => {
+  it('rejects a wrongly shaped tensor naming the key and both shapes', async () => {
     const m = new Tiny();
-    const bad = full(m);
+    const bad = await full(m);
     bad.set('fc.weight', { data: new Float32Array(6), shape: [2, 3] });
     expect(() => loadStateDict(m, bad)).toThrow(/'fc\.weight' has shape \[2,3\] but the model expects \[3,2\]/);
   });
 
-  it('loads int64 buffers (num_batches_tracked) and 1-element scalars stored as [1]', () => {
+  it('loads int64 buffers (num_batches_tracked) and 1-element scalars stored as [1]', async () => {
     const m = new Tiny();
-    const sd = full(m);
+    const sd = await full(m);
     sd.set('seq.0.num_batches_tracked', { data: new BigInt64Array([7n]), shape: [1] });
     loadStateDict(m, sd);
     expect(m.stateDict().get('seq.0.num_batches_tracked')!.dataSync()[0]).toBe(7);

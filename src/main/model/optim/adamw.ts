@@ -131,16 +131,18 @@ export class AdamW {
    * The moment estimates, one entry per variable in constructor order (null where a variable has had
    * no gradient yet), for checkpoints. Order, not tfjs's auto-generated names, identifies variables,
    * so a model rebuilt in another process maps back. `loadState` restores them bit for bit.
+   * Reads asynchronously: GPU backends (WebGPU in Node) cannot hand tensors back synchronously.
    */
-  exportState(): AdamWState {
-    return {
-      stepCount: this.stepCount,
-      slots: this.variables.map((p) => {
-        const s = this.slots.get(p);
-        if (!s) return null;
-        return { m: s.m.dataSync() as Float32Array, v: s.v.dataSync() as Float32Array, vMax: s.vMax ? (s.vMax.dataSync() as Float32Array) : null };
-      }),
-    };
+  async exportState(): Promise<AdamWState> {
+    const stepCount = this.stepCount;
+    const read = async (t: Variable) => (await t.data()) as Float32Array;
+    const slots = await Promise.all(this.variables.map(async (p) => {
+      const s = this.slots.get(p);
+      if (!s) return null;
+      const [m, v, vMax] = await Promise.all([read(s.m), read(s.v), s.vMax ? read(s.vMax) : null]);
+      return { m, v, vMax };
+    }));
+    return { stepCount, slots };
   }
 
   /** Restores what `exportState` returned for an optimiser over the same variables in the same order. */
