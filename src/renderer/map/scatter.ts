@@ -58,8 +58,8 @@ export class ScatterMap {
     this.viewChanged(view);
   }
 
-  /** New coordinates (a new layout); fits the view to them. */
-  setPoints(x: Float32Array, y: Float32Array): void {
+  /** New coordinates (a new layout), shown in `view` or else fitted into view. */
+  setPoints(x: Float32Array, y: Float32Array, view?: MapView): void {
     this.n = x.length;
     this.positions = new Float32Array(this.n * 2);
     for (let i = 0; i < this.n; i++) {
@@ -68,7 +68,8 @@ export class ScatterMap {
     }
     // Smaller points as maps grow, so dense regions read as density rather than a blot.
     this.radius = this.n > 200_000 ? 1 : this.n > 20_000 ? 1.8 : 3.2;
-    this.fit(x, y);
+    if (view) this.setView(view);
+    else this.fit(x, y);
     this.update();
   }
 

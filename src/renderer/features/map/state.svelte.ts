@@ -7,7 +7,7 @@
  * is opened (the layout from the project's cache, then subsets, selection, colouring and view), and
  * every change is saved back to the project folder after a short pause (`saveSession` at once).
  */
-import type { MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
+import type { JobDoneEvent, MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
 import { NamedSubsets, type SubsetOperation } from '../../../main/map/select';
 import type { DesaClient } from '../../client/index';
@@ -78,6 +78,7 @@ export class MapState {
   private unrestored: MapSession | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
+  private readonly earlyDone = new Map<string, JobDoneEvent>();
 
   /** The embedding chosen in the picker (a change is saved with the session). */
   get embedding(): string {
@@ -94,33 +95,50 @@ export class MapState {
       if (p.jobId === this.layoutJob) this.progress = p;
     });
     client.on('job.done', (e) => {
-      if (e.jobId !== this.layoutJob) return;
-      this.layoutJob = null;
-      this.progress = null;
-      if (e.state !== 'done') {
-        this.error = e.state === 'cancelled' ? null : `UMAP failed: ${e.error ?? 'unknown error'}`;
-        return;
-      }
-      const r = e.result as { embedding: string; starIds: string[]; x: (number | null)[]; y: (number | null)[]; method: string; seconds: number; cached: boolean };
-      if (this.layout?.embedding !== r.embedding) {
-        this.subsets = new NamedSubsets();
-        this.subsetList = [];
-      }
-      this.selection = null;
-      this.similar = [];
-      this.clickedRow = null;
-      this.detail = null;
-      // A new layout is fitted into view; a restored one shows the saved view.
-      this.view = this.restoring?.layout === r.embedding ? this.restoring.view : null;
-      this.layout = {
-        embedding: r.embedding, starIds: r.starIds, method: r.method, seconds: r.seconds, cached: r.cached,
-        x: Float32Array.from(r.x, (v) => v ?? NaN), y: Float32Array.from(r.y, (v) => v ?? NaN),
-      };
-      if (this.restoring) this.restoreStarSets(this.restoring);
-      this.restoring = null;
-      if (this.colourBy) void this.setColourBy(this.colourBy);
-      this.touch();
+      if (e.jobId === this.layoutJob) this.layoutDone(e);
+      // A cached layout can finish before map.layout's answer names its job.
+      else if (e.kind === 'map.layout') this.earlyDone.set(e.jobId, e);
     });
+  }
+
+  /** Starts the UMAP job of `embedding` (done events that beat the reply are picked up here). */
+  private async startLayout(embedding: string): Promise<void> {
+    const { jobId } = await this.client.call('map.layout', { embedding });
+    this.layoutJob = jobId;
+    const early = this.earlyDone.get(jobId);
+    this.earlyDone.clear();
+    if (early) this.layoutDone(early);
+  }
+
+  /** A layout job ended: show its map (restoring a session's star sets and view when one waits). */
+  private layoutDone(e: JobDoneEvent): void {
+    this.layoutJob = null;
+    this.progress = null;
+    if (e.state !== 'done') {
+      this.error = e.state === 'cancelled' ? null : `UMAP failed: ${e.error ?? 'unknown error'}`;
+      if (this.restoring) this.giveUpRestore(this.restoring, `its map was ${e.state === 'cancelled' ? 'cancelled' : 'not recomputed'}`);
+      return;
+    }
+    const r = e.result as { embedding: string; starIds: string[]; x: (number | null)[]; y: (number | null)[]; method: string; seconds: number; cached: boolean };
+    if (this.layout?.embedding !== r.embedding) {
+      this.subsets = new NamedSubsets();
+      this.subsetList = [];
+    }
+    this.selection = null;
+    this.similar = [];
+    this.clickedRow = null;
+    this.detail = null;
+    // A new layout is fitted into view; a restored one shows the saved view.
+    this.view = this.restoring?.layout === r.embedding ? this.restoring.view : null;
+    this.layout = {
+      embedding: r.embedding, starIds: r.starIds, method: r.method, seconds: r.seconds, cached: r.cached,
+      x: Float32Array.from(r.x, (v) => v ?? NaN), y: Float32Array.from(r.y, (v) => v ?? NaN),
+    };
+    const restored = this.restoring !== null;
+    if (this.restoring) this.restoreStarSets(this.restoring);
+    this.restoring = null;
+    if (this.colourBy) void this.setColourBy(this.colourBy);
+    if (!restored) this.touch();
   }
 
   // ---------------------------------------------------------------- session
@@ -147,10 +165,12 @@ export class MapState {
     this.scale = saved.colour?.scale ?? LINEAR;
     this.classification = saved.classification;
     if (saved.layout && names.has(saved.layout)) {
+      let started = false;
       await this.run(null, async () => {
-        this.layoutJob = (await this.client.call('map.layout', { embedding: saved.layout! })).jobId;
+        await this.startLayout(saved.layout!);
+        started = true;
       });
-      if (!this.layoutJob) this.giveUpRestore(saved, `the saved map of embedding '${saved.layout}' could not be recomputed`);
+      if (!started) this.giveUpRestore(saved, `the saved map of embedding '${saved.layout}' could not be recomputed`);
     } else {
       this.giveUpRestore(saved, saved.layout ? `the project has no embedding '${saved.layout}' any more` : null);
     }
@@ -284,9 +304,7 @@ export class MapState {
 
   /** Starts (or reads from the project's cache) the UMAP of the chosen embedding. */
   async computeLayout(): Promise<void> {
-    await this.run(null, async () => {
-      this.layoutJob = (await this.client.call('map.layout', { embedding: this.embedding })).jobId;
-    });
+    await this.run(null, () => this.startLayout(this.embedding));
   }
 
   async cancelLayout(): Promise<void> {

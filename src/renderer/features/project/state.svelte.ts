@@ -44,10 +44,7 @@ export class ProjectState {
     const info = await this.client.call('app.info', {});
     this.canPickDirectories = info.canPickDirectories;
     if (info.projectDir) {
-      await this.run(async () => {
-        this.status = await this.client.call('project.status', {});
-        await this.loadSession();
-      });
+      await this.run(async () => this.opened(await this.client.call('project.status', {})));
     }
     await this.loadRecent();
   }
@@ -71,16 +68,20 @@ export class ProjectState {
   private async switchTo(method: 'project.open' | 'project.create', dir: string): Promise<void> {
     await this.run(async () => {
       await Promise.all([...this.beforeSwitch].map((f) => f()));
-      this.status = await this.client.call(method, { dir: dir.trim() });
+      await this.opened(await this.client.call(method, { dir: dir.trim() }));
       this.summary = null;
-      await this.loadSession();
     });
     await this.loadRecent();
   }
 
-  /** Reads the open project's session; a damaged file is reported, and the project stays open. */
-  private async loadSession(): Promise<void> {
+  /**
+   * Shows a newly opened project with its saved session (a damaged file is reported, and the
+   * project stays open). Status, session and the opening count change together, so screens
+   * never see the new project with the previous one's session.
+   */
+  private async opened(status: ProjectStatus): Promise<void> {
     const r = await this.client.call('session.load', {});
+    this.status = status;
     this.session = r.session;
     this.sessionProblem = r.problem;
     this.opening++;

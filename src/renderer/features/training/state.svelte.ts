@@ -4,7 +4,7 @@
  * re-reads the run (its metrics.jsonl gains one line per step), so the curves grow step by step
  * with every loss term and the validation points exactly as the trainer logged them.
  */
-import type { Jsonified } from '../../../shared/contract';
+import type { Jsonified, MapColumnInfo } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
 import type { Evaluation, RunDetail, RunSummary } from '../../../shared/runs';
 import type { TrainConfig, TrainingStage } from '../../../shared/training';
@@ -13,7 +13,13 @@ import type { DesaClient } from '../../client/index';
 export type RunSummaryJson = Jsonified<RunSummary>;
 export type RunDetailJson = Jsonified<RunDetail>;
 export type EvaluationJson = Jsonified<Evaluation>;
-export type ModelSize = 'tiny' | 'small';
+export type ModelSize = 'tiny' | 'small' | 'paper';
+
+/** An imported catalogue column used as a label ('catalog': the catalogue's id). */
+export interface LabelColumn {
+  catalog: string;
+  column: string;
+}
 
 /** What the Train / Fine-tune dialog asks for. */
 export interface TrainForm {
@@ -24,6 +30,14 @@ export interface TrainForm {
   lr: number;
   /** Validation every N steps (0: none). */
   evalEvery: number;
+  /** The fine-tune's label column (binary flag or age); null keeps the demo survey's. */
+  label: LabelColumn | null;
+}
+
+/** The label column a `catalog:<id>:<column>` column id of `map.columns` names. */
+export function labelColumnOf(columnId: string): LabelColumn | null {
+  const [group, catalog, ...column] = columnId.split(':');
+  return group === 'catalog' && catalog && column.length ? { catalog, column: column.join(':') } : null;
 }
 
 /** The run folder a stage trains into (<stage>-<size>, as src/main/pipeline/stages.ts names it). */
@@ -55,6 +69,8 @@ export class TrainingState {
   error = $state<string | null>(null);
   /** How the last job ended ('done', 'cancelled', 'failed'), for the status line. */
   lastOutcome = $state<string | null>(null);
+  /** The project's imported catalogue columns, which the dialog offers as labels. */
+  catalogColumns = $state<MapColumnInfo[]>([]);
 
   private reading = false;
   private readAgain = false;
@@ -88,6 +104,7 @@ export class TrainingState {
     if (!dir) return;
     await this.guard(async () => {
       this.runs = await this.client.call('runs.list', { projectDir: dir });
+      this.catalogColumns = (await this.client.call('map.columns', {})).columns.filter((c) => c.group === 'catalog');
       await this.readSelected();
     });
   }
@@ -112,7 +129,9 @@ export class TrainingState {
       this.lastOutcome = null;
       this.cancelling = false;
       const run = runNameOf(form.stage, form.size);
-      const { jobId } = await this.client.call('train.start', { projectDir: dir, stage: form.stage, size: form.size, config: configOf(form) });
+      const task = form.stage === 'finetune-binary' ? 'binary' : form.stage === 'finetune-age' ? 'age' : null;
+      const labels = task && form.label ? { [task]: form.label } : undefined;
+      const { jobId } = await this.client.call('train.start', { projectDir: dir, stage: form.stage, size: form.size, config: configOf(form), ...(labels ? { labels } : {}) });
       this.jobId = jobId;
       this.jobRun = run;
       this.selected = run;
