@@ -123,14 +123,46 @@ function treeMemory(pid: number): { peakRssMb: number; rssMb: number } {
   return { peakRssMb: Math.round(peak / 1024), rssMb: Math.round(rss / 1024) };
 }
 
-/** Calls the contract over the server's /rpc, as the page does. */
-async function rpc<T>(serve: ServeProcess, method: string, params: Record<string, unknown>): Promise<T> {
+/** What each server printed (for error messages). */
+const serverOutput = new WeakMap<ServeProcess, string>();
+
+/** `desa serve --project dir`, keeping what it prints. */
+async function serveProject(dir: string): Promise<ServeProcess> {
+  const serve = await startServe(dir);
+  serverOutput.set(serve, '');
+  const keep = (chunk: Buffer): void => { serverOutput.set(serve, ((serverOutput.get(serve) ?? '') + chunk.toString('utf8')).slice(-20_000)); };
+  serve.child.stdout?.on('data', keep);
+  serve.child.stderr?.on('data', keep);
+  return serve;
+}
+
+/**
+ * Calls the contract over the server's /rpc, as the page does. A reused keep-alive socket that
+ * the server closed meanwhile (ECONNRESET before the request was read; seen on a loaded machine
+ * while the server was busy) is retried on a new connection, for calls that start nothing.
+ */
+async function rpc<T>(serve: ServeProcess, method: string, params: Record<string, unknown>, tries = method === 'map.layout' ? 1 : 3): Promise<T> {
+  try {
+    return await rpcOnce<T>(serve, method, params);
+  } catch (err) {
+    if (tries > 1 && /ECONNRESET|other side closed/.test((err as Error).message)) return rpc<T>(serve, method, params, tries - 1);
+    throw err;
+  }
+}
+
+async function rpcOnce<T>(serve: ServeProcess, method: string, params: Record<string, unknown>): Promise<T> {
   const url = new URL(serve.url);
-  const response = await fetch(new URL('/rpc', url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify({ method, params }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL('/rpc', url.origin), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
+      body: JSON.stringify({ method, params }),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    throw new Error(`${method}: ${(err as Error).message} (${cause instanceof Error ? cause.message : String(cause)}); server exit code ${serve.child.exitCode}, its last output:\n${serverOutput.get(serve)?.slice(-2000) ?? ''}`);
+  }
   const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
   if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
   return reply.result;
@@ -139,7 +171,7 @@ async function rpc<T>(serve: ServeProcess, method: string, params: Record<string
 /** map.layout → done → jobs.result, map.columns, map.column over /rpc on a fresh server. */
 async function servicesRow(dir: string, n: number): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const serve = await startServe(dir);
+  const serve = await serveProject(dir);
   const started = seconds(t0);
   try {
     const t1 = performance.now();
@@ -172,7 +204,7 @@ async function servicesRow(dir: string, n: number): Promise<Record<string, unkno
 /** Chromium on a fresh server: Map screen → Compute map (cache hit) → first frame of all points. */
 async function browserRow(dir: string, n: number): Promise<Record<string, unknown>> {
   if (!fs.existsSync(path.join(repoRoot, 'out/renderer/index.html'))) return { skipped: 'no renderer build in out/ (run electron-vite build first)' };
-  const serve = await startServe(dir);
+  const serve = await serveProject(dir);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });

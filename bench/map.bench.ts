@@ -147,27 +147,28 @@ async function knnRow(n: number): Promise<Record<string, unknown>> {
 /** Runs every part (or those in MAP_BENCH_PARTS) and writes bench/results/map.json. */
 export async function run(): Promise<object> {
   const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results', 'map.json');
+  const fresh: Record<string, unknown> = { date: new Date().toISOString(), loadAverage: os.loadavg() };
+  if (parts.has('lasso')) fresh.lasso = await lassoRow();
+  const knn = [];
+  if (parts.has('knn')) for (const n of knnSizes) knn.push(await knnRow(n));
+  const umap = [];
+  if (parts.has('umap')) for (const n of umapSizes) umap.push(await umapRow(n));
+  // Merged with the file as it is now (not as it was at the start), so partial runs may overlap.
   const previous = parts.size < 3 && fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  const byPoints = (old: unknown, rows: Record<string, unknown>[]): Record<string, unknown>[] =>
+    [...((old as Record<string, unknown>[] | undefined) ?? []).filter((r) => !rows.some((x) => x.points === r.points)), ...rows]
+      .sort((a, b) => (a.points as number) - (b.points as number));
   const result: Record<string, unknown> = {
     ...previous,
     benchmark: 'map',
-    date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
-    loadAverage: os.loadavg(),
     full,
+    ...(parts.has('lasso') ? { lasso: fresh.lasso } : {}),
+    ...(parts.has('knn') ? { knn: byPoints(previous.knn, knn) } : {}),
+    ...(parts.has('umap') ? { umap: byPoints(previous.umap, umap) } : {}),
   };
-  if (parts.has('lasso')) result.lasso = await lassoRow();
-  if (parts.has('knn')) {
-    const rows: Record<string, unknown>[] = [];
-    for (const n of knnSizes) rows.push(await knnRow(n));
-    result.knn = rows;
-  }
-  if (parts.has('umap')) {
-    const rows = ((previous.umap as Record<string, unknown>[] | undefined) ?? []).filter((r) => !umapSizes.includes(r.points as number));
-    for (const n of umapSizes) rows.push(await umapRow(n));
-    result.umap = rows.sort((a, b) => (a.points as number) - (b.points as number));
-  }
+  result.runs = [...((previous.runs as unknown[] | undefined) ?? []), { parts: [...parts], started: fresh.date, loadAverageAtStart: fresh.loadAverage, loadAverageAtEnd: os.loadavg() }];
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   return result;
