@@ -81,8 +81,12 @@ export class StageWorker implements StageRunner {
   }
 
   private run(ctx: StageContext, job: StageJob): Promise<unknown> {
-    throwIfCancelled(ctx.signal);
-    if (this.running) throw new Error('a StageWorker runs one job at a time');
+    try {
+      throwIfCancelled(ctx.signal);
+      if (this.running) throw new Error('a StageWorker runs one job at a time');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     const channel = new MessageChannel();

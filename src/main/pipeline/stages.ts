@@ -26,6 +26,7 @@ import { buildSpectraDataset } from '../train/datasets/spectra';
 import { loadLatestCheckpoint } from '../train/checkpoint';
 import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource, type StageStore } from './project-data';
 import { writeHeldOut } from './evaluation';
+import { runDirOf } from './run-dir';
 
 /** Which catalogue columns feed which labels (the demo survey's catalogues by default). */
 export interface PipelineLabels {
@@ -49,7 +50,7 @@ export interface StageContext {
   onStep?: (stage: string, r: TrainStepReport) => void;
 }
 
-export const runDirOf = (ctx: Pick<StageContext, 'projectDir' | 'size'>, stage: string) => path.join(ctx.projectDir, 'runs', `${stage}-${ctx.size}`);
+export { runDirOf };
 
 async function runStage(ctx: StageContext, def: StageDefinition, cfg: TrainConfig, meta: object): Promise<TrainResult> {
   const runDir = runDirOf(ctx, def.name);

@@ -7,7 +7,9 @@
  * thread serving the GUI, CLI or server; this thread keeps the project database and answers the
  * worker's reads (docs/decisions/training-worker.md).
  */
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runDirOf, TRAINING_STAGES } from '../pipeline/run-dir';
 import type { JobContext, JobRegistry, StartedJob } from '../jobs/registry';
 import type { TrainingStage, TrainStepReport, TrainConfig } from '../../shared/training';
 import type { JobProgress } from '../../shared/jobs';
@@ -83,8 +85,23 @@ async function withWorker<T>(projectDir: string, onBackend: (backend: WorkerBack
   }
 }
 
+/**
+ * Creates a new run's folder at once, so the GUI finds the run while the worker starts (the trainer
+ * would create it only at its first step). Returns what undoes it for a job that wrote nothing.
+ */
+function reserveRunDir(projectDir: string, stage: TrainingStage, size: ModelSize): () => void {
+  const dir = runDirOf({ projectDir: resolve(projectDir), size }, stage);
+  // Only in a real project and for a real stage; anything else fails in the job with its own message.
+  if (existsSync(dir) || !existsSync(join(resolve(projectDir), 'store.duckdb')) || !TRAINING_STAGES.includes(stage)) return () => {};
+  mkdirSync(dir, { recursive: true });
+  return () => {
+    if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+  };
+}
+
 export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<unknown> {
-  return jobs.start('train', async (job) => {
+  const unreserve = reserveRunDir(req.projectDir, req.stage, req.size ?? 'tiny');
+  const started = jobs.start('train', async (job) => {
     const [{ DEFAULT_TRAIN_CONFIG }, { DEMO_LABELS }] = await Promise.all([import('../../shared/training'), import('../pipeline/demo')]);
     const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...req.config };
     // No progress before the first step: the GUI reads the run folder on every progress event, and
@@ -95,6 +112,8 @@ export function startTraining(jobs: JobRegistry, req: TrainRequest): StartedJob<
       onStep: (stage, r) => job.onProgress(stepProgress(job, stage, r, backend)),
     }, req.stage, cfg));
   });
+  started.result.catch(unreserve);
+  return started;
 }
 
 export function startEmbedding(jobs: JobRegistry, req: { projectDir: string; size?: ModelSize }): StartedJob<unknown> {

@@ -1,12 +1,12 @@
 /**
  * `train.start` as a job (startTraining): the stage trains in the training worker, the job reports
  * every step (loss terms, samples/s, ETA, the backend it ran on) and nothing before the first step
- * (the GUI reads the run folder on every event), label overrides reach the worker, the run registry
- * records them, and cancel through the job registry stops at a checkpoint that the next start
- * resumes from.
+ * (the GUI reads the run folder on every event; the folder is made when the job starts), label
+ * overrides reach the worker, the run registry records them, and cancel through the job registry
+ * stops at a checkpoint that the next start resumes from.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JobRegistry, type JobEvent } from '../../../src/main/jobs/registry';
@@ -82,10 +82,14 @@ describe('train.start (startTraining)', () => {
     expect(latestCheckpointStep(result.runDir)).toBe(result.stepsDone);
   }, 600_000);
 
-  it('fails with the label problem when an override names a column the catalogue lacks', async () => {
+  it('shows a new run at once, and fails with the label problem (leaving no run) when an override names a column the catalogue lacks', async () => {
     const jobs = new JobRegistry();
-    const started = startTraining(jobs, { projectDir, size: 'tiny', stage: 'spectra', config: { ...config, steps: 2 }, labels: { feh: { catalog: 'lamost_lrs_stellar.csv', column: 'no_such_column' } } });
-    await expect(started.result).rejects.toThrow(/catalogue 'lamost_lrs_stellar.csv' has no column 'no_such_column'/);
+    const runDir = path.join(projectDir, 'runs', 'lightcurve-tiny');
+    const started = startTraining(jobs, { projectDir, size: 'tiny', stage: 'lightcurve', config: { ...config, steps: 2 }, labels: { period: { catalog: 'rotation_periods_mrt.txt', column: 'no_such_column' } } });
+    // The run's folder exists before the worker has started, so the GUI can show the run.
+    expect(existsSync(runDir)).toBe(true);
+    await expect(started.result).rejects.toThrow(/catalogue 'rotation_periods_mrt.txt' has no column 'no_such_column'/);
     expect(jobs.get(started.jobId)?.state).toBe('failed');
+    expect(existsSync(runDir)).toBe(false);
   }, 600_000);
 });
