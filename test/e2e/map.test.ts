@@ -225,9 +225,11 @@ print(json.dumps({'ids': [str(s) for s in t['star_id']], 'kic': [int(k) for k in
 
     // Click a star far from the others: its detail lists the brute-force neighbours; "Find similar" too.
     await page.click('[data-testid=tool-pan]');
-    const isolation = points.map((p, i) => Math.min(...points.filter((_, j) => j !== i).map((q) => Math.hypot(p[0] - q[0], p[1] - q[1]))));
+    // Where the points are now: the toolbar gains the colour-scale controls with a numeric column, moving the canvas.
+    const now = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const isolation = now.map((p, i) => Math.min(...now.filter((_, j) => j !== i).map((q) => Math.hypot(p[0] - q[0], p[1] - q[1]))));
     const target = isolation.indexOf(Math.max(...isolation));
-    await page.mouse.click(points[target][0], points[target][1]);
+    await page.mouse.click(now[target][0], now[target][1]);
     await page.waitForSelector('[data-testid=star-neighbours]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=star-detail] h3')).toBe(layout.starIds[target]);
     const neighbourIds = (await page.locator('[data-testid=star-neighbours] li button').allTextContents()).map((s) => s.trim());
