@@ -658,14 +658,33 @@ static napi_value SiluBackward(napi_env env, napi_callback_info info) {
 }
 
 /*
- * channelNormForward(x, weight, bias, y, mean, invStd, rows, C, eps, perRow, variance)
+ * g = dz·silu'(ŷ), ŷ the normalisation's output recomputed from x and the statistics exactly as the forward pass
+ * computed it: the gradient that reaches the norm when SiLU follows it (act = 1), without storing ŷ.
+ */
+static void silu_grad_of_norm(const float *x, const float *dz, const float *w, const float *b, const float *mean,
+                              const float *invStd, float *g, int64_t rows, int64_t C, int perRow) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *xr = x + r * C, *dzr = dz + r * C;
+    float *gr = g + r * C;
+    for (int64_t c = 0; c < C; c++) {
+      const float yv = perRow ? (xr[c] - mean[r]) * invStd[r] * w[c] + b[c] : (xr[c] - mean[c]) * (invStd[c] * w[c]) + b[c];
+      const float s = 1.0f / (1.0f + expf(-yv));
+      gr[c] = dzr[c] * s * (1.0f + yv * (1.0f - s));
+    }
+  }
+}
+
+/*
+ * channelNormForward(x, weight, bias, y, mean, invStd, rows, C, eps, perRow, variance, act)
  * perRow = 0: batch norm over the rows of x (rows, C): mean/invStd per channel (C values), biased variance.
  * perRow = 1: layer norm over each row: mean/invStd per row (rows values).
  * y = (x − mean)·invStd·weight + bias, weight and bias per channel. Statistics accumulate in double.
+ * act = 1 applies SiLU to y in place (BatchNorm → SiLU as one op; no array for the norm's own output).
  */
 static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
-  napi_value argv[11];
-  if (!get_args(env, info, 11, argv)) return NULL;
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
+  const int act = (int)get_int(env, argv[11]);
   float *variance = typed_data(env, argv[10], NULL);
   if (!variance) return NULL;
   const float *x = typed_data(env, argv[0], NULL);
@@ -692,6 +711,7 @@ static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
       variance[r] = (float)(ss / (double)C);
       for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - fm) * is * w[c] + b[c];
     }
+    if (act) desa_silu_forward(y, y, (size_t)(rows * C));
     return NULL;
   }
   double *acc = calloc((size_t)(2 * C), sizeof(double));
@@ -715,17 +735,19 @@ static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
   }
   free(scale);
   free(acc);
+  if (act) desa_silu_forward(y, y, (size_t)(rows * C));
   return NULL;
 }
 
 /*
- * channelNormBackward(x, dy, weight, mean, invStd, dx, dWeight, dBias, rows, C, perRow)
+ * channelNormBackward(x, dy, weight, mean, invStd, dx, dWeight, dBias, rows, C, perRow, bias, act)
  * With x̂ = (x − μ)·σ⁻¹ and g = dy·weight, over the n values one statistic covers:
  *   dx = σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)),  dWeight = Σ dy·x̂,  dBias = Σ dy (sums over rows).
+ * act = 1: dy is the gradient of SiLU(norm); it is first taken through SiLU (into dx, then updated in place).
  */
 static napi_value ChannelNormBackward(napi_env env, napi_callback_info info) {
-  napi_value argv[11];
-  if (!get_args(env, info, 11, argv)) return NULL;
+  napi_value argv[13];
+  if (!get_args(env, info, 13, argv)) return NULL;
   const float *x = typed_data(env, argv[0], NULL);
   const float *dy = typed_data(env, argv[1], NULL);
   const float *w = typed_data(env, argv[2], NULL);
@@ -737,6 +759,12 @@ static napi_value ChannelNormBackward(napi_env env, napi_callback_info info) {
   if (!x || !dy || !w || !mean || !invStd || !dx || !dw || !db) return NULL;
   const int64_t rows = get_int(env, argv[8]), C = get_int(env, argv[9]);
   const int perRow = (int)get_int(env, argv[10]);
+  if (get_int(env, argv[12])) {
+    const float *bias = typed_data(env, argv[11], NULL);
+    if (!bias) return NULL;
+    silu_grad_of_norm(x, dy, w, bias, mean, invStd, dx, rows, C, perRow);
+    dy = dx; /* every later read of dy[i] precedes the write of dx[i] */
+  }
   double *acc = calloc((size_t)(2 * C), sizeof(double));
   if (!acc) { napi_throw_error(env, NULL, "desa_kernels: out of memory (norm)"); return NULL; }
   double *sdw = acc, *sdb = acc + C;

@@ -56,6 +56,29 @@ describe('fused layers', () => {
     });
   }
 
+  for (const shape of [[6, 4], [3, 9, 5], [2, 40, 3]]) {
+    it(`BatchNorm1d → SiLU fused on ${JSON.stringify(shape)} equals SiLU(BatchNorm1d) with plain kernels: output, gradients, running statistics`, () => {
+      const x = tf.randomNormal(shape, 0.5, 2, 'float32', 12);
+      const c = shape[shape.length - 1];
+      const run = (native: boolean) => withNative(native, () => {
+        const bn = new BatchNorm1d(c);
+        bn.weight.assign(tf.randomNormal([c], 1, 0.3, 'float32', 13));
+        bn.bias.assign(tf.randomNormal([c], 0, 0.3, 'float32', 14));
+        const w = tf.randomNormal(shape, 0, 1, 'float32', 15);
+        // plain: the two layers one after the other; native: the fused pass
+        const f = (t: Tensor) => (native ? bn.forward(t, true, 'silu') : silu(bn.forward(t, true)));
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), w)) as tf.Scalar, [bn.weight, bn.bias]);
+        const dx = tf.grad((t: Tensor) => tf.sum(tf.mul(f(t), w)))(x);
+        const out = [f(x), value, grads[bn.weight.name], grads[bn.bias.name], dx, bn.runningMean, bn.runningVar,
+          bn.forward(x, false, 'silu')].map((t) => t.dataSync().slice());
+        bn.dispose();
+        return out;
+      });
+      const plain = run(false), native = run(true);
+      plain.forEach((p, i) => expectClose(p, native[i], 2e-5));
+    });
+  }
+
   it('LayerNorm: output and gradients w.r.t. x, weight and bias', () => {
     const x = tf.randomNormal([4, 6, 16], 1, 3, 'float32', 6);
     const ln = new LayerNorm(16);

@@ -62,24 +62,29 @@ export interface FusedNormResult {
  * y = (x − μ)/√(σ² + eps)·weight + bias over the last axis of x, with μ and σ² (biased) taken per channel
  * over all other axes (`batch`: BatchNorm1d in training mode) or per row over the last axis (`layer`:
  * LayerNorm). Gradients flow to x, weight and bias, through μ and σ² as in the op-by-op formula.
+ * `act` 'silu' returns SiLU(y) from the same pass (BatchNorm → SiLU blocks): the norm's own output is never stored,
+ * and the backward pass recomputes it to take the gradient through SiLU.
  */
-export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Tensor, bias: Tensor, eps: number): FusedNormResult | null {
+export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Tensor, bias: Tensor, eps: number,
+  act: 'silu' | null = null): FusedNormResult | null {
   const addon = addonFor(x, weight, bias);
   const channels = x.shape[x.rank - 1];
   if (!addon || x.rank < 1 || weight.size !== channels || bias.size !== channels || x.size === 0) return null;
   const rows = x.size / channels;
   const perRow = kind === 'layer' ? 1 : 0;
+  const withSilu = act === 'silu' ? 1 : 0;
   const statCount = perRow ? rows : channels;
   const mean = new Float32Array(statCount), invStd = new Float32Array(statCount), variance = new Float32Array(statCount);
   const norm = tf.customGrad(((input: Tensor, w: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
     const y = outputFloat32(input.size);
-    addon.channelNormForward(f32(input)!, f32(w)!, f32(b)!, y, mean, invStd, rows, channels, eps, perRow, variance);
-    save([input, w]);
+    addon.channelNormForward(f32(input)!, f32(w)!, f32(b)!, y, mean, invStd, rows, channels, eps, perRow, variance, withSilu);
+    save([input, w, b]);
     return {
       value: tf.tensor(y, input.shape, 'float32'),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const dx = outputFloat32(input.size), dw = new Float32Array(channels), db = new Float32Array(channels);
-        addon.channelNormBackward(f32(saved[0])!, f32(dy)!, f32(saved[1])!, mean, invStd, dx, dw, db, rows, channels, perRow);
+        addon.channelNormBackward(f32(saved[0])!, f32(dy)!, f32(saved[1])!, mean, invStd, dx, dw, db, rows, channels, perRow,
+          f32(saved[2])!, withSilu);
         return [tf.tensor(dx, input.shape, 'float32'), tf.tensor(dw, w.shape, 'float32'), tf.tensor(db, b.shape, 'float32')];
       },
     };

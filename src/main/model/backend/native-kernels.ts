@@ -40,9 +40,10 @@ export interface NativeKernelAddon {
   siluForward(x: Float32Array, y: Float32Array): void;
   siluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   channelNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, mean: Float32Array,
-    invStd: Float32Array, rows: number, channels: number, eps: number, perRow: 0 | 1, variance: Float32Array): void;
+    invStd: Float32Array, rows: number, channels: number, eps: number, perRow: 0 | 1, variance: Float32Array, act: 0 | 1): void;
   channelNormBackward(x: Float32Array, dy: Float32Array, weight: Float32Array, mean: Float32Array, invStd: Float32Array,
-    dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1): void;
+    dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1,
+    bias: Float32Array, act: 0 | 1): void;
   channelAffine(x: Float32Array, mean: Float32Array, scale: Float32Array, bias: Float32Array, y: Float32Array, rows: number,
     channels: number): void;
   maxPool1dForward(x: Float32Array, y: Float32Array, argmax: Uint8Array, batch: number, length: number, channels: number,

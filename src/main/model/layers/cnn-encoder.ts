@@ -9,7 +9,7 @@ import type { Tensor } from '../tf';
 import { Module, ModuleList } from '../params';
 import { Conv1d, maxPool1d, type ConvImpl } from './conv';
 import { BatchNorm1d } from './norm';
-import { activation, type ActivationName } from './activations';
+import { activation, silu, type ActivationName } from './activations';
 
 export interface CnnEncoderConfig {
   inChannels: number;
@@ -31,7 +31,9 @@ export class ConvBnAct extends Module {
     this.bn = this.child('1', new BatchNorm1d(outCh));
   }
   forward(x: Tensor, training: boolean): Tensor {
-    return tf.tidy(() => this.act(this.bn.forward(this.conv.forward(x), training)));
+    // BatchNorm → SiLU is one fused op with the native kernels.
+    return tf.tidy(() => (this.act === silu ? this.bn.forward(this.conv.forward(x), training, 'silu')
+      : this.act(this.bn.forward(this.conv.forward(x), training))));
   }
 }
 

@@ -45,7 +45,7 @@ export class TokenConvBlock extends Module implements SequenceLayer {
     this.bn = layers.add('1', new BatchNorm1d(dim));
   }
   forward(x: Tensor, training: boolean): Tensor {
-    return tf.tidy(() => silu(this.bn.forward(this.conv.forward(x), training)));
+    return tf.tidy(() => this.bn.forward(this.conv.forward(x), training, 'silu'));
   }
 }
 

@@ -3,6 +3,7 @@ import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module } from '../params';
 import { fusedChannelAffine, fusedChannelNorm } from '../backend/fused-layers';
+import { silu } from './activations';
 
 /**
  * nn.BatchNorm1d over the last axis of (B, C) or (B, L, C).
@@ -25,21 +26,23 @@ export class BatchNorm1d extends Module {
     this.numBatchesTracked = this.buffer('num_batches_tracked', tf.scalar(0, 'int32'));
   }
 
-  forward(x: Tensor, training: boolean): Tensor {
+  /**
+   * `act` 'silu' returns SiLU(BatchNorm(x)): in training with the native kernels one fused pass each way (the
+   * norm's output is never stored), otherwise the two layers one after the other.
+   */
+  forward(x: Tensor, training: boolean, act: 'silu' | null = null): Tensor {
     const eps = this.opts.eps ?? 1e-5;
     const c = x.shape[x.rank - 1];
     if (c !== this.numFeatures) throw new Error(`BatchNorm1d(${this.numFeatures}): input has ${c} channels`);
+    if (act === 'silu') return tf.tidy(() => (training ? this.trainingForward(x, 'silu') : null) ?? silu(this.forward(x, training)));
     return tf.tidy(() => {
       let mean: Tensor = this.runningMean;
       let variance: Tensor = this.runningVar;
       if (training) {
         const n = x.size / c;
         if (n < 2) throw new Error('BatchNorm1d: training needs more than one value per channel');
-        const fused = fusedChannelNorm('batch', x, this.weight, this.bias, eps);
-        if (fused) {
-          this.updateRunningStats(fused.mean, fused.variance, n);
-          return fused.y;
-        }
+        const fused = this.trainingForward(x, null);
+        if (fused) return fused;
         const axes = [...Array(x.rank - 1).keys()];
         const m = tf.moments(x, axes);
         mean = m.mean;
@@ -49,6 +52,16 @@ export class BatchNorm1d extends Module {
       const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
       return fusedChannelAffine(x, mean, scale, this.bias) ?? tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
     });
+  }
+
+  /** The fused native training pass (updating the running statistics), or null when not on native cpu. */
+  private trainingForward(x: Tensor, act: 'silu' | null): Tensor | null {
+    const n = x.size / this.numFeatures;
+    if (n < 2) throw new Error('BatchNorm1d: training needs more than one value per channel');
+    const fused = fusedChannelNorm('batch', x, this.weight, this.bias, this.opts.eps ?? 1e-5, act);
+    if (!fused) return null;
+    this.updateRunningStats(fused.mean, fused.variance, n);
+    return fused.y;
   }
 
   private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
