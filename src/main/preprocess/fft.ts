@@ -35,8 +35,31 @@ function factorize(n: number): number[] {
   return factors;
 }
 
-/** exp(sign·2πi·j/n) for j = 0…n−1. */
-function rootsOfUnity(n: number, sign: 1 | -1): ComplexArray {
+/**
+ * Memoises per-length tables (roots, chirps) for the few lengths a project uses: a star-detail click
+ * or a preprocessing batch transforms the same lengths again and again. Least recently used beyond
+ * `limit` entries are dropped, so odd lengths cannot grow the cache without bound.
+ */
+function lengthCache<T>(limit: number, make: (n: number, sign: 1 | -1) => T): (n: number, sign: 1 | -1) => T {
+  const entries = new Map<string, T>();
+  return (n, sign) => {
+    const key = `${n}:${sign}`;
+    let value = entries.get(key);
+    if (value === undefined) {
+      value = make(n, sign);
+      if (entries.size >= limit) entries.delete(entries.keys().next().value as string);
+    } else {
+      entries.delete(key);
+    }
+    entries.set(key, value);
+    return value;
+  };
+}
+
+/** exp(sign·2πi·j/n) for j = 0…n−1 (cached: callers only read it). */
+const rootsOfUnity = lengthCache(16, computeRootsOfUnity);
+
+function computeRootsOfUnity(n: number, sign: 1 | -1): ComplexArray {
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -144,11 +167,16 @@ function nextPowerOfTwo(n: number): number {
   return p;
 }
 
-/** Bluestein's chirp-z: a length-n DFT as a power-of-two circular convolution. */
-function bluestein(xr: Float64Array, xi: Float64Array, sign: 1 | -1): ComplexArray {
-  const n = xr.length;
+/** The chirp c_k = exp(sign·πi·k²/n) of Bluestein's algorithm and the FFT of its conjugate filter. */
+interface ChirpPlan {
+  cr: Float64Array;
+  ci: Float64Array;
+  filter: ComplexArray;
+}
+
+const chirpPlan = lengthCache(8, (n: number, sign: 1 | -1): ChirpPlan => {
   const m = nextPowerOfTwo(2 * n - 1);
-  // Chirp c_k = exp(sign·πi·k²/n); k² is reduced mod 2n in exact integer arithmetic first.
+  // k² is reduced mod 2n in exact integer arithmetic first.
   const cr = new Float64Array(n), ci = new Float64Array(n);
   const twoN = 2 * n;
   for (let k = 0; k < n; k++) {
@@ -157,19 +185,26 @@ function bluestein(xr: Float64Array, xi: Float64Array, sign: 1 | -1): ComplexArr
     cr[k] = Math.cos(angle);
     ci[k] = sign * Math.sin(angle);
   }
-  const ar = new Float64Array(m), ai = new Float64Array(m);
-  for (let k = 0; k < n; k++) {
-    ar[k] = xr[k] * cr[k] - xi[k] * ci[k];
-    ai[k] = xr[k] * ci[k] + xi[k] * cr[k];
-  }
   const br = new Float64Array(m), bi = new Float64Array(m);
   br[0] = cr[0]; bi[0] = -ci[0];
   for (let k = 1; k < n; k++) {
     br[k] = br[m - k] = cr[k];
     bi[k] = bi[m - k] = -ci[k];
   }
+  return { cr, ci, filter: fft({ re: br, im: bi }) };
+});
+
+/** Bluestein's chirp-z: a length-n DFT as a power-of-two circular convolution. */
+function bluestein(xr: Float64Array, xi: Float64Array, sign: 1 | -1): ComplexArray {
+  const n = xr.length;
+  const m = nextPowerOfTwo(2 * n - 1);
+  const { cr, ci, filter: fb } = chirpPlan(n, sign);
+  const ar = new Float64Array(m), ai = new Float64Array(m);
+  for (let k = 0; k < n; k++) {
+    ar[k] = xr[k] * cr[k] - xi[k] * ci[k];
+    ai[k] = xr[k] * ci[k] + xi[k] * cr[k];
+  }
   const fa = fft({ re: ar, im: ai });
-  const fb = fft({ re: br, im: bi });
   for (let k = 0; k < m; k++) {
     const r = fa.re[k] * fb.re[k] - fa.im[k] * fb.im[k];
     const i = fa.re[k] * fb.im[k] + fa.im[k] * fb.re[k];

@@ -59,3 +59,20 @@ describe('real FFT', () => {
     expect(other).toBeLessThan(1e-7);
   });
 });
+
+describe('cached per-length tables', () => {
+  it('stay exact when a length comes back after more lengths than the caches hold', () => {
+    // 4099 and 4111 are primes on the Bluestein path; the 20 lengths between push them out of both
+    // the chirp cache (8) and the roots cache (16), so the second visit rebuilds and the third reuses.
+    const primes = [4099, 4111];
+    const others = Array.from({ length: 20 }, (_, i) => 60 + 2 * i);
+    for (const round of [0, 1, 2]) {
+      for (const n of primes) {
+        const x = { re: signal(n, n + round), im: signal(n, n + 10 + round) };
+        expect(maxDiff(fft(x), naiveDft(x))).toBeLessThanOrEqual(tolerance(x.re, x.im) * Math.log2(n + 1));
+        expect(maxDiff(ifft(fft(x)), x)).toBeLessThanOrEqual(1e-13);
+      }
+      if (round === 0) for (const n of others) fft({ re: signal(n, n), im: signal(n, n) });
+    }
+  });
+});
