@@ -290,7 +290,9 @@ export class ProjectStore {
    */
   async getSpectrum(id: string): Promise<Spectrum | null> {
     const row = await this.reads.one<Row>(
-      `SELECT *, obsid::VARCHAR AS obsid_text FROM spectra WHERE spectrum_id = $1 OR obsid::VARCHAR = $1 ORDER BY spectrum_id LIMIT 1`,
+      // Compare obsid as a number (not every obsid cast to text): DuckDB's min/max zone maps then skip
+      // most row groups, which matters for a star-detail click in a million-star project.
+      `SELECT *, obsid::VARCHAR AS obsid_text FROM spectra WHERE spectrum_id = $1 OR obsid = TRY_CAST($1 AS BIGINT) ORDER BY spectrum_id LIMIT 1`,
       [id],
     );
     if (!row) return null;
