@@ -819,10 +819,11 @@ static napi_value ChannelNormBackward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* channelAffine(x, mean, scale, bias, y, rows, C): y = (x − mean)·scale + bias per channel (BatchNorm1d in eval mode). */
+/* channelAffine(x, mean, scale, bias, y, rows, C, act): y = (x − mean)·scale + bias per channel (BatchNorm1d in eval
+ * mode), then SiLU in place when act = 1. */
 static napi_value ChannelAffine(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!get_args(env, info, 7, argv)) return NULL;
+  napi_value argv[8];
+  if (!get_args(env, info, 8, argv)) return NULL;
   const float *x = typed_data(env, argv[0], NULL);
   const float *mean = typed_data(env, argv[1], NULL);
   const float *scale = typed_data(env, argv[2], NULL);
@@ -835,6 +836,7 @@ static napi_value ChannelAffine(napi_env env, napi_callback_info info) {
     float *yr = y + r * C;
     for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * scale[c] + bias[c];
   }
+  if (get_int(env, argv[7])) desa_silu_forward(y, y, (size_t)(rows * C));
   return NULL;
 }
 

@@ -57,7 +57,7 @@ describe('fused layers', () => {
   }
 
   for (const shape of [[6, 4], [3, 9, 5], [2, 40, 3]]) {
-    it(`BatchNorm1d → SiLU fused on ${JSON.stringify(shape)} equals SiLU(BatchNorm1d) with plain kernels: output, gradients, running statistics`, () => {
+    it(`BatchNorm1d → SiLU fused on ${JSON.stringify(shape)} equals SiLU(BatchNorm1d) with plain kernels: training and eval outputs, gradients, running statistics`, () => {
       const x = tf.randomNormal(shape, 0.5, 2, 'float32', 12);
       const c = shape[shape.length - 1];
       const run = (native: boolean) => withNative(native, () => {
@@ -69,8 +69,12 @@ describe('fused layers', () => {
         const f = (t: Tensor) => (native ? bn.forward(t, true, 'silu') : silu(bn.forward(t, true)));
         const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), w)) as tf.Scalar, [bn.weight, bn.bias]);
         const dx = tf.grad((t: Tensor) => tf.sum(tf.mul(f(t), w)))(x);
-        const out = [f(x), value, grads[bn.weight.name], grads[bn.bias.name], dx, bn.runningMean, bn.runningVar,
-          bn.forward(x, false, 'silu')].map((t) => t.dataSync().slice());
+        // eval mode (running statistics), fused affine + SiLU, with its op-based gradients
+        const g = (t: Tensor) => (native ? bn.forward(t, false, 'silu') : silu(bn.forward(t, false)));
+        const evalGrads = tf.variableGrads(() => tf.sum(tf.mul(g(x), w)) as tf.Scalar, [bn.weight, bn.bias]);
+        const evalDx = tf.grad((t: Tensor) => tf.sum(tf.mul(g(t), w)))(x);
+        const out = [f(x), value, grads[bn.weight.name], grads[bn.bias.name], dx, bn.runningMean, bn.runningVar, g(x),
+          evalGrads.grads[bn.weight.name], evalGrads.grads[bn.bias.name], evalDx].map((t) => t.dataSync().slice());
         bn.dispose();
         return out;
       });

@@ -97,20 +97,27 @@ export function fusedChannelNorm(kind: 'batch' | 'layer', x: Tensor, weight: Ten
 /**
  * y = (x − mean)·scale + bias per channel (last axis) in one pass: BatchNorm1d in eval mode, with scale =
  * weight/√(running var + eps) computed by the caller. The same float32 operations as the op-by-op formula.
- * Gradients (rarely needed: a frozen encoder under a trained head) use ops.
+ * `act` 'silu' applies SiLU in the same pass. Gradients (rarely needed: a frozen encoder under a trained head) use ops.
  */
-export function fusedChannelAffine(x: Tensor, mean: Tensor, scale: Tensor, bias: Tensor): Tensor | null {
+export function fusedChannelAffine(x: Tensor, mean: Tensor, scale: Tensor, bias: Tensor, act: 'silu' | null = null): Tensor | null {
   const addon = addonFor(x, mean, scale, bias);
   const channels = x.shape[x.rank - 1];
   if (!addon || x.rank < 1 || x.size === 0 || [mean, scale, bias].some((t) => t.size !== channels)) return null;
   const axes = [...Array(x.rank - 1).keys()];
   const affine = tf.customGrad(((input: Tensor, m: Tensor, s: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
     const y = outputFloat32(input.size);
-    addon.channelAffine(f32(input)!, f32(m)!, f32(s)!, f32(b)!, y, input.size / channels, channels);
-    save([input, m, s]);
+    addon.channelAffine(f32(input)!, f32(m)!, f32(s)!, f32(b)!, y, input.size / channels, channels, act === 'silu' ? 1 : 0);
+    save([input, m, s, b]);
     return {
       value: tf.tensor(y, input.shape, 'float32'),
-      gradFunc: (dy: Tensor, [xs, ms, ss]: Tensor[]) => {
+      gradFunc: (dyOut: Tensor, [xs, ms, ss, bs]: Tensor[]) => {
+        let dy = dyOut;
+        if (act === 'silu') {
+          // through SiLU: dy·σ(a)·(1 + a·(1 − σ(a))) at the affine output a
+          const a = tf.add(tf.mul(tf.sub(xs, ms), ss), bs);
+          const sig = tf.sigmoid(a);
+          dy = tf.mul(tf.mul(dyOut, sig), tf.add(1, tf.mul(a, tf.sub(1, sig))));
+        }
         const dyScaled = tf.mul(dy, ss);
         return [dyScaled, tf.reshape(tf.neg(tf.sum(dyScaled, axes)), m.shape), tf.reshape(tf.sum(tf.mul(dy, tf.sub(xs, ms)), axes), s.shape),
           tf.reshape(tf.sum(dy, axes), b.shape)];

@@ -45,7 +45,7 @@ export interface NativeKernelAddon {
     dx: Float32Array, dWeight: Float32Array, dBias: Float32Array, rows: number, channels: number, perRow: 0 | 1,
     bias: Float32Array, act: 0 | 1): void;
   channelAffine(x: Float32Array, mean: Float32Array, scale: Float32Array, bias: Float32Array, y: Float32Array, rows: number,
-    channels: number): void;
+    channels: number, act: 0 | 1): void;
   maxPool1dForward(x: Float32Array, y: Float32Array, argmax: Uint8Array, batch: number, length: number, channels: number,
     size: number): void;
   maxPool1dBackward(dy: Float32Array, argmax: Uint8Array, dx: Float32Array, batch: number, length: number, channels: number,

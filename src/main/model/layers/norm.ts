@@ -34,7 +34,9 @@ export class BatchNorm1d extends Module {
     const eps = this.opts.eps ?? 1e-5;
     const c = x.shape[x.rank - 1];
     if (c !== this.numFeatures) throw new Error(`BatchNorm1d(${this.numFeatures}): input has ${c} channels`);
-    if (act === 'silu') return tf.tidy(() => (training ? this.trainingForward(x, 'silu') : null) ?? silu(this.forward(x, training)));
+    if (act === 'silu') {
+      return tf.tidy(() => (training ? this.trainingForward(x, 'silu') : this.evalForward(x, eps, 'silu')) ?? silu(this.forward(x, training)));
+    }
     return tf.tidy(() => {
       let mean: Tensor = this.runningMean;
       let variance: Tensor = this.runningVar;
@@ -52,6 +54,12 @@ export class BatchNorm1d extends Module {
       const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
       return fusedChannelAffine(x, mean, scale, this.bias) ?? tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
     });
+  }
+
+  /** Eval mode (running statistics) as one native pass, with SiLU fused when asked; null when not on native cpu. */
+  private evalForward(x: Tensor, eps: number, act: 'silu' | null): Tensor | null {
+    const scale = tf.mul(this.weight, tf.rsqrt(tf.add(this.runningVar, eps)));
+    return fusedChannelAffine(x, this.runningMean, scale, this.bias, act);
   }
 
   /** The fused native training pass (updating the running statistics), or null when not on native cpu. */
