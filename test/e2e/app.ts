@@ -52,6 +52,8 @@ export function startServe(projectDir: string): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(repoRoot(), 'bin/desa.js'), 'serve', '--project', projectDir, '--port', '0'], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Recent projects go to a folder of this run, never the user's ~/.config (a test may set its own).
+    env: { ...process.env, DESA_SETTINGS_DIR: process.env.DESA_SETTINGS_DIR ?? join(projectDir, '..', 'desa-settings') },
   });
   let output = '';
   return new Promise((resolve, reject) => {

@@ -71,6 +71,8 @@ export async function startElectronApp(): Promise<void> {
     backend: 'electron',
     projectDir: projectFromArgv(process.argv),
     pickDirectories,
+    // Recent projects live with Electron's other per-user state.
+    settingsDir: app.getPath('userData'),
   });
   const unregister = registerIpc(services, isOwnUrl);
   createWindow();

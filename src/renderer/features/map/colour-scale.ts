@@ -15,13 +15,16 @@ export function scaledColumn(column: ColumnData | null, scale: ColourScale): Col
   };
 }
 
+/** The user's fixed limits in the scaled column's units, or null where they don't apply (none, or ≤ 0 on a log scale). */
+export function fixedRange(scaled: ColumnData | null, scale: ColourScale): [number, number] | null {
+  if (!scaled || scaled.kind !== 'numeric' || !scale.range) return null;
+  const [lo, hi] = scale.range;
+  if (scale.kind === 'linear') return [lo, hi];
+  return lo > 0 && hi > 0 ? [Math.log10(lo), Math.log10(hi)] : null;
+}
+
 /** Colour-bar limits for the scaled column: the fixed limits (scaled too) or its robust range. */
 export function scaledRange(scaled: ColumnData | null, scale: ColourScale): [number, number] | null {
   if (!scaled || scaled.kind !== 'numeric') return null;
-  if (scale.range) {
-    const [lo, hi] = scale.range;
-    if (scale.kind === 'linear') return [lo, hi];
-    if (lo > 0 && hi > 0) return [Math.log10(lo), Math.log10(hi)];
-  }
-  return robustRange(scaled.values);
+  return fixedRange(scaled, scale) ?? robustRange(scaled.values);
 }
