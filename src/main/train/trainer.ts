@@ -57,7 +57,10 @@ async function scalarValue(t: Tensor): Promise<number> {
 
 async function globalNormClip(grads: Record<string, Tensor>, clipNorm: number): Promise<Record<string, Tensor>> {
   if (!(clipNorm > 0)) return grads;
-  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+  // A chain of adds, not tf.addN: the same float32 sums in the same order as cpu's AddN, and WebGPU's AddN
+  // binds every input at once, so with more inputs than the device's storage buffers per shader stage (8
+  // by default) Dawn rejects the pipeline and tfjs returns a wrong norm without raising an error.
+  const normTensor = tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((sum, s) => tf.add(sum, s))));
   const norm = await scalarValue(normTensor);
   normTensor.dispose();
   if (!(norm > clipNorm)) return grads;
