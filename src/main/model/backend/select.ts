@@ -77,9 +77,10 @@ type ProbeOutcome = string | true | { ok: true; detail: string };
 /** What the caller of `selectBackend` needs from a backend. */
 export interface SelectOptions {
   /**
-   * The caller reads tensors with dataSync()/arraySync() (default true: the training loop and embedding
-   * do). WebGPU in Node cannot (tfjs reads GPU data synchronously through OffscreenCanvas), so it is
-   * skipped unless this is false.
+   * The caller reads tensors with dataSync()/arraySync() (default true, the safe answer for code that has
+   * not been checked). WebGPU in Node cannot (tfjs reads GPU data synchronously through OffscreenCanvas),
+   * so it is skipped unless this is false. The training worker passes false: the trainer, checkpoints and
+   * embedding read only with `await data()`.
    */
   syncReads?: boolean;
 }

@@ -52,7 +52,7 @@ export interface WebGpuProbeOptions {
    */
   allowSoftwareAdapter: boolean;
   /**
-   * The caller reads tensors synchronously (dataSync/arraySync), as the training loop does every step.
+   * The caller reads tensors synchronously (dataSync/arraySync), as the baselines' training loops do.
    * tfjs-backend-webgpu reads GPU data synchronously through OffscreenCanvas, which Node lacks, so in
    * Node this rejects WebGPU with that reason; callers that read only with `await data()` pass false.
    */
@@ -137,7 +137,7 @@ function syncReadProblem(): string | null {
     const v = t.dataSync();
     return v[0] === 64 ** 3 ? null : `a synchronous read returned ${v[0]} instead of ${64 ** 3}`;
   } catch (e) {
-    return `tfjs cannot read GPU tensors synchronously here (${(e as Error).message}), which the training loop does every step (dataSync)`;
+    return `tfjs cannot read GPU tensors synchronously here (${(e as Error).message}), which this caller does (dataSync)`;
   } finally {
     t.dispose();
   }
