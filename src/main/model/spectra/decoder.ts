@@ -10,7 +10,7 @@ import { Module, ModuleList } from '../params';
 import { Linear } from '../layers/linear';
 import { ConvTranspose1d, type ConvImpl } from '../layers/conv';
 import { BatchNorm1d } from '../layers/norm';
-import { activation } from '../layers/activations';
+import { activation, silu } from '../layers/activations';
 import type { CnnEncoderConfig } from '../layers/cnn-encoder';
 
 class UpBlock extends Module {
@@ -48,7 +48,10 @@ export class CnnDecoder extends Module {
   forward(tokens: Tensor, training: boolean): Tensor {
     return tf.tidy(() => {
       let h = tokens;
-      for (const b of this.blocks) h = this.act(b.bn.forward(b.up.forward(h), training));
+      for (const b of this.blocks) {
+        // BatchNorm → SiLU is one fused op with the native kernels (as in the encoder's ConvBnAct).
+        h = this.act === silu ? b.bn.forward(b.up.forward(h), training, 'silu') : this.act(b.bn.forward(b.up.forward(h), training));
+      }
       const out = this.finalConv.forward(h);
       return tf.reshape(out, [out.shape[0], out.shape[1]]);
     });
