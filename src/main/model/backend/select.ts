@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadNativeKernelAddon, nativeKernelLoadError, registerNativeKernels } from './native-kernels';
 import { probeDawnWebGpu } from './webgpu';
@@ -91,7 +92,21 @@ interface ProbeContext {
   syncReads: boolean;
 }
 
+/**
+ * On Linux a hardware adapter needs a GPU device node. Without one, Dawn can only find software
+ * drivers (which the automatic order skips anyway) and prints driver warnings on stderr, so the
+ * automatic probe stops here. A pinned backend, or an ICD named in VK_ICD_FILENAMES, still probes.
+ */
+function noGpuDeviceNode(ctx: ProbeContext): string | null {
+  if (process.platform !== 'linux' || ctx.pinned || process.env.VK_ICD_FILENAMES) return null;
+  const hasNode = (dir: string, prefix: string) => { try { return readdirSync(dir).some((f) => f.startsWith(prefix)); } catch { return false; } };
+  return hasNode('/dev/dri', 'renderD') || hasNode('/dev', 'nvidia') ? null
+    : 'no GPU device node (/dev/dri/renderD*, /dev/nvidia*), so no hardware WebGPU adapter (DESA_BACKEND=webgpu probes anyway)';
+}
+
 async function tryWebGpu(ctx: ProbeContext): Promise<ProbeOutcome> {
+  const noDevice = noGpuDeviceNode(ctx);
+  if (noDevice) return noDevice;
   const r = await probeDawnWebGpu({ importModule: importOptional, allowSoftwareAdapter: ctx.pinned, requireSyncReads: ctx.syncReads });
   return r.ok ? { ok: true, detail: `using webgpu: ${r.detail}` } : r.detail;
 }
