@@ -8,7 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tf } from '../model/tf';
 import { version as APP_VERSION } from '../../../package.json';
 import type { Tensor } from '../model/tf';
-import { Module } from '../model/params';
+import { Module, setInitSeed } from '../model/params';
 import { Linear } from '../model/layers/linear';
 import { DualNet } from '../model/dualnet';
 import { DUALFORMER_CONFIGS, labelsToLatent, finalFeatures } from '../model/dualformer';
@@ -86,6 +86,7 @@ export async function trainSpectraEncoder(ctx: StageContext, cfg: TrainConfig): 
     const id = pairs.find((p) => p.spectrum === s)!.star.starId;
     return { teff: teff.get(id) ?? null, logg: logg.get(id) ?? null, feh: feh.get(id) ?? null };
   }, SPECTRA_ENCODER_CONFIGS[ctx.size].inputLength);
+  setInitSeed(cfg.seed); // initial weights from the run's seed, not from how many models this thread built before
   const def = spectraStage(data, { size: ctx.size });
   try {
     return await runStage(ctx, def, cfg, { spectra: data.n, labelled: teff.size, labelStats: data.labelStats });
@@ -110,6 +111,7 @@ async function lightCurveStars(ctx: StageContext, stars: StarInfo[]): Promise<{ 
 
 export async function trainLightCurveEncoder(ctx: StageContext, cfg: TrainConfig): Promise<TrainResult> {
   const stars = await lightCurveStars(ctx, await ctx.store.listStars({ hasLightCurve: true }));
+  setInitSeed(cfg.seed);
   const def = lightCurveStage(stars.map((s) => s.lc), { size: ctx.size });
   try {
     return await runStage(ctx, def, cfg, { stars: stars.length, withPeriod: stars.filter((s) => Number.isFinite(s.lc.period)).length });
@@ -173,6 +175,7 @@ function encodeAll(net: DualNet, p: PairedInputs, size: ModelSize): { x1: Tensor
 export async function trainDualFormer(ctx: StageContext, cfg: TrainConfig): Promise<TrainResult> {
   const p = await pairedInputs(ctx);
   if (p.stars.length < 4) throw new Error(`DualFormer alignment needs stars with both a spectrum and a light curve; this project has ${p.stars.length}`);
+  setInitSeed(cfg.seed);
   const net = buildDualNet(ctx);
   const { x1, x2 } = encodeAll(net, p, ctx.size);
   const latent = labelsToLatent(tf.tensor2d(p.conditioning, [p.stars.length, 6]), -1);
@@ -234,6 +237,7 @@ export async function fineTune(ctx: StageContext, task: 'binary' | 'age', cfg: T
     const v = target.get(s.starId);
     return v === undefined ? NaN : task === 'age' ? v / 11 : v > 0 ? 1 : 0; // age/11 as the reference
   });
+  setInitSeed(cfg.seed);
   const net = buildDualNet(ctx);
   loadStageWeights(ctx, 'dualformer', net);
   const model = new FineTuner(net, task === 'binary' ? 2 : AGE_QUANTILES.length);
