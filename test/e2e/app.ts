@@ -99,3 +99,16 @@ export function findElectronBinary(): string | null {
     return null;
   }
 }
+
+/** Calls one contract method over the server's /rpc with its token, as the page does. */
+export async function callRpc<T>(serve: ServeProcess, method: string, params: Record<string, unknown>): Promise<T> {
+  const url = new URL(serve.url);
+  const response = await fetch(new URL('/rpc', url.origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
+    body: JSON.stringify({ method, params }),
+  });
+  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
+  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
+  return reply.result;
+}

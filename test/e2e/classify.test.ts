@@ -18,7 +18,7 @@ import { gaussian, mulberry32 } from '../../src/main/map/random';
 import { pointAlpha, viridis } from '../../src/renderer/map/colour';
 import { repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess } from './app';
+import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
 
 const STARS = 160;
 const DIM = 8;
@@ -50,17 +50,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function rpc<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const url = new URL(serve.url);
-  const response = await fetch(new URL('/rpc', url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify({ method, params }),
-  });
-  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.result;
-}
+/** Calls the contract over the server's /rpc, as the page does. */
+const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
   page.evaluate(([a, b]) => (window as unknown as { __desaMap: { toPage(x: number, y: number): [number, number] } }).__desaMap.toPage(a, b), [x, y]);

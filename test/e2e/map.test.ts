@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess } from './app';
+import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
 
 let browser: Browser;
 let serve: ServeProcess;
@@ -56,17 +56,7 @@ afterAll(async () => {
 });
 
 /** Calls the contract over the server's /rpc, as the page does. */
-async function rpc<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const url = new URL(serve.url);
-  const response = await fetch(new URL('/rpc', url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify({ method, params }),
-  });
-  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.result;
-}
+const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 /** The k nearest other stars of `starId` by Euclidean distance in float64, by a full scan. */
 function bruteForce(starId: string, k: number): string[] {

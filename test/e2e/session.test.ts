@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedSession } from '../../src/shared/session';
 import { repoRoot } from '../helpers/paths';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess } from './app';
+import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
 
 let browser: Browser;
 let serve: ServeProcess;
@@ -48,17 +48,7 @@ afterAll(async () => {
 });
 
 /** Calls the contract over the server's /rpc, as the page does. */
-async function rpc<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const url = new URL(serve.url);
-  const response = await fetch(new URL('/rpc', url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify({ method, params }),
-  });
-  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.result;
-}
+const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 interface Layout { starIds: string[]; x: number[]; y: number[] }
 interface View { target: [number, number]; zoom: number }
