@@ -22,14 +22,20 @@ function knnLabelAgreement(layout: UmapLayout, labels: Int32Array): number {
   return ok / Math.ceil(n / 3);
 }
 
+/** The layout as one (x, y) per point, the vector matrix the distance searches take. */
+function interleaved(layout: UmapLayout): Float32Array {
+  const xy = new Float32Array(layout.x.length * 2);
+  for (let i = 0; i < layout.x.length; i++) { xy[i * 2] = layout.x[i]; xy[i * 2 + 1] = layout.y[i]; }
+  return xy;
+}
+
 /**
  * Trustworthiness (Venna & Kaski 2001; sklearn.manifold.trustworthiness) with k neighbours,
  * evaluated on every `step`-th point: penalises 2-D neighbours that are far in the original space.
  */
 function trustworthiness(b: Blobs, layout: UmapLayout, k: number, step: number): number {
   const n = b.labels.length;
-  const xy = new Float32Array(n * 2);
-  for (let i = 0; i < n; i++) { xy[i * 2] = layout.x[i]; xy[i * 2 + 1] = layout.y[i]; }
+  const xy = interleaved(layout);
   let penalty = 0;
   let m = 0;
   for (let i = 0; i < n; i += step) {
@@ -44,8 +50,7 @@ function trustworthiness(b: Blobs, layout: UmapLayout, k: number, step: number):
 /** Mean fraction of each sampled point's k nearest neighbours in the original space that are also among its k nearest on the map. */
 function knnPreservation(b: Blobs, layout: UmapLayout, k: number, step: number): number {
   const n = b.labels.length;
-  const xy = new Float32Array(n * 2);
-  for (let i = 0; i < n; i++) { xy[i * 2] = layout.x[i]; xy[i * 2 + 1] = layout.y[i]; }
+  const xy = interleaved(layout);
   let kept = 0;
   let m = 0;
   for (let i = 0; i < n; i += step) {
