@@ -12,10 +12,15 @@ export interface StageWorkerData {
   backends?: BackendChoice[];
 }
 
-/** The backend a worker runs: its name (e.g. 'cpu-native') and the probe's one-line description. */
+/**
+ * The backend a worker runs: its name (e.g. 'cpu-native'), the tfjs backend under it, the probe's
+ * one-line description and every probe's outcome (what the GUI and CLI show).
+ */
 export interface WorkerBackend {
   active: string;
+  tfBackend: string;
   description: string;
+  probes: { name: string; ok: boolean; detail: string }[];
 }
 
 /** One job: train a stage, or embed every star. */

@@ -33,6 +33,8 @@ export interface StageWorkerOptions {
   cancelGraceMs?: number;
   /** Told, for every worker started, which backend it runs. */
   onBackend?: (backend: WorkerBackend) => void;
+  /** Told when a worker dies while no job runs (e.g. no backend could start); a job's own failure rejects the job. */
+  onFailure?: (err: Error) => void;
 }
 
 interface Running {
@@ -129,8 +131,12 @@ export class StageWorker implements StageRunner {
       else job.reject(errorFromJson(msg.error));
     });
     const onDeath = (err: Error): void => {
-      if (this.worker === worker) this.worker = null;
-      if (this.running?.worker !== worker) return;
+      const unexpected = this.worker === worker; // close() forgets the worker before terminating it
+      if (unexpected) this.worker = null;
+      if (this.running?.worker !== worker) {
+        if (unexpected) this.options.onFailure?.(err);
+        return;
+      }
       this.running.reject(err);
       this.running = null;
     };

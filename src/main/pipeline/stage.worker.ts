@@ -19,7 +19,7 @@ const post = (msg: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMess
 // Every tensor read on the training and embedding path is asynchronous, so WebGPU in Node (which cannot
 // read synchronously) is selectable here.
 const backend = await selectBackend((workerData as StageWorkerData | undefined)?.backends, { syncReads: false });
-post({ type: 'ready', backend: { active: backend.active, description: describeBackend(backend) } });
+post({ type: 'ready', backend: { active: backend.active, tfBackend: backend.tfBackend, description: describeBackend(backend), probes: backend.probes } });
 
 const running = new Map<number, AbortController>();
 

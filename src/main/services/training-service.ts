@@ -52,15 +52,27 @@ export function stepProgress(ctx: JobContext, stage: string, r: TrainStepReport,
   };
 }
 
-let backendReport: Promise<{ active: string; tfBackend: string; description: string; probes: { name: string; ok: boolean; detail: string }[] }> | null = null;
+let backendReport: Promise<WorkerBackend> | null = null;
 
-/** Probes the tfjs backends once per process (selecting the best) and reports the outcome. */
-export function computeBackend() {
+/**
+ * The backend training runs on, as the training worker chose it (the probe runs in a worker, so its
+ * self-tests never block this thread, and WebGPU, which only the worker's asynchronous reads allow,
+ * is reported as the worker sees it). Probed once per process; a failed probe is retried next time.
+ */
+export function computeBackend(): Promise<WorkerBackend> {
   backendReport ??= (async () => {
-    const { selectBackend, describeBackend } = await import('../model/backend/select');
-    const r = await selectBackend();
-    return { active: r.active, tfBackend: r.tfBackend, description: describeBackend(r), probes: r.probes };
+    const { StageWorker } = await import('../pipeline/stage-worker');
+    let worker: import('../pipeline/stage-worker').StageWorker | undefined;
+    try {
+      return await new Promise<WorkerBackend>((resolvePromise, reject) => {
+        worker = new StageWorker({ onBackend: resolvePromise, onFailure: reject });
+        worker.prepare();
+      });
+    } finally {
+      await worker?.close();
+    }
   })();
+  backendReport.catch(() => (backendReport = null));
   return backendReport;
 }
 

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JobRegistry, type JobEvent } from '../../../src/main/jobs/registry';
-import { startTraining, type TrainRequest } from '../../../src/main/services/training-service';
+import { computeBackend, startTraining, type TrainRequest } from '../../../src/main/services/training-service';
 import { prepareDemoProject } from '../../../src/main/pipeline/demo';
 import { latestCheckpointStep } from '../../../src/main/train/checkpoint';
 import type { JobProgress, JobSummary } from '../../../src/shared/jobs';
@@ -92,4 +92,25 @@ describe('train.start (startTraining)', () => {
     expect(jobs.get(started.jobId)?.state).toBe('failed');
     expect(existsSync(runDir)).toBe(false);
   }, 600_000);
+});
+
+describe('model.backend (computeBackend)', () => {
+  const saved = process.env.DESA_BACKEND;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DESA_BACKEND;
+    else process.env.DESA_BACKEND = saved;
+  });
+
+  it("reports the training worker's probe, and a worker that cannot start any backend as an error, probing again afterwards", async () => {
+    // A worker copies the environment when it starts, so DESA_BACKEND pins what it probes.
+    process.env.DESA_BACKEND = 'tensorflow-gpu';
+    await expect(computeBackend()).rejects.toThrow(/no TensorFlow\.js backend could start: tensorflow-gpu: /);
+    process.env.DESA_BACKEND = 'cpu';
+    const report = await computeBackend();
+    expect(report).toMatchObject({ active: 'cpu', tfBackend: 'cpu', description: 'cpu' });
+    expect(report.probes).toEqual([{ name: 'cpu', ok: true, detail: 'using cpu' }]);
+    // Probed once per process: a later call answers from the first report.
+    process.env.DESA_BACKEND = 'wasm';
+    expect((await computeBackend()).active).toBe('cpu');
+  }, 120_000);
 });
