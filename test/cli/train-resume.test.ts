@@ -5,11 +5,12 @@
  * same weights and losses as one uninterrupted run of the same seed.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepareDemoProject } from '../../src/main/pipeline/demo';
 import { runCli, startCli } from './run-cli';
+import { expectSameRun, latestRunStep } from '../helpers/run-state';
 
 const STEPS = 10;
 let out: string;
@@ -28,14 +29,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const runDir = () => path.join(projectDir, 'runs', 'spectra-tiny');
 const args = () => ['train', '--project', projectDir, '--stage', 'spectra', '--config', configFile];
-const latestStep = () => (existsSync(path.join(runDir(), 'latest.json')) ? (JSON.parse(readFileSync(path.join(runDir(), 'latest.json'), 'utf8')).step as number) : 0);
-
-function finalState(dir: string) {
-  const { checkpoint, step } = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
-  const buf = readFileSync(path.join(dir, checkpoint, 'arrays.f32'));
-  const losses = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).losses.total as number);
-  return { step: step as number, arrays: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), losses };
-}
+const latestStep = () => latestRunStep(runDir());
 
 /** Starts `desa train` and sends `signal` once a progress line reports step `atStep` (or later). */
 function interruptAt(atStep: number, signal: NodeJS.Signals) {
@@ -80,13 +74,6 @@ describe('desa train through the training worker', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ stepsDone: STEPS, stoppedBy: 'completed', resumedFrom: checkpointAtKill });
 
-    const a = finalState(runDir()), b = finalState(reference);
-    expect(a.step).toBe(STEPS);
-    let maxDiff = 0;
-    for (let i = 0; i < b.arrays.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.arrays[i] - b.arrays[i]));
-    expect(a.arrays.length).toBe(b.arrays.length);
-    expect(maxDiff).toBeLessThan(1e-6);
-    expect(a.losses.length).toBe(STEPS);
-    a.losses.forEach((l, i) => expect(l).toBeCloseTo(b.losses[i], 5));
+    expectSameRun(runDir(), reference, STEPS);
   }, 900_000);
 });

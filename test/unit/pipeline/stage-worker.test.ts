@@ -18,6 +18,7 @@ import { latestCheckpointStep } from '../../../src/main/train/checkpoint';
 import type { ProjectStore } from '../../../src/main/store';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainStepReport } from '../../../src/shared/training';
 import { CancelledError } from '../../../src/shared/jobs';
+import { expectSameRun } from '../../helpers/run-state';
 
 const STEPS = 12;
 const CONFIG: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, steps: STEPS, batchSize: 16, checkpointEvery: 2, evalEvery: 4, warmupSteps: 2, seed: 11 };
@@ -42,23 +43,6 @@ function newWorker(opts: ConstructorParameters<typeof StageWorker>[0] = {}): Sta
   return w;
 }
 
-/** The newest checkpoint's arrays and the logged total loss of every step. */
-function finalState(dir: string) {
-  const { checkpoint, step } = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
-  const buf = readFileSync(path.join(dir, checkpoint, 'arrays.f32'));
-  const losses = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).losses.total as number);
-  return { step: step as number, arrays: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), losses };
-}
-function expectSameRun(dir: string, reference: string): void {
-  const a = finalState(dir), b = finalState(reference);
-  expect(a.step).toBe(STEPS);
-  expect(a.arrays.length).toBe(b.arrays.length);
-  let maxDiff = 0;
-  for (let i = 0; i < a.arrays.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.arrays[i] - b.arrays[i]));
-  expect(maxDiff).toBeLessThan(1e-6);
-  expect(a.losses.length).toBe(STEPS);
-  a.losses.forEach((l, i) => expect(l).toBeCloseTo(b.losses[i], 5));
-}
 
 /** Records how late a 5 ms interval timer fires on this thread (ms past its due time). */
 function loopProbe() {
@@ -147,7 +131,7 @@ describe('StageWorker', () => {
     expect(lateness.length).toBeGreaterThan(3 * STEPS);
     expect(median(lateness)).toBeLessThan(clock.medianStepMs() / 4);
 
-    expectSameRun(runDir(), reference);
+    expectSameRun(runDir(), reference, STEPS);
     keepRun('worker');
   }, 600_000);
 
@@ -166,7 +150,7 @@ describe('StageWorker', () => {
     // The same worker takes the next job.
     const resumed = await worker.train(context(), 'spectra', CONFIG);
     expect(resumed).toMatchObject({ stoppedBy: 'completed', resumedFrom: r.stepsDone, stepsDone: STEPS });
-    expectSameRun(runDir(), reference);
+    expectSameRun(runDir(), reference, STEPS);
     keepRun('cancelled');
   }, 600_000);
 
@@ -182,7 +166,7 @@ describe('StageWorker', () => {
 
     const resumed = await newWorker().train(context(), 'spectra', CONFIG);
     expect(resumed).toMatchObject({ stoppedBy: 'completed', resumedFrom: left, stepsDone: STEPS });
-    expectSameRun(runDir(), reference);
+    expectSameRun(runDir(), reference, STEPS);
     keepRun('terminated');
   }, 600_000);
 
