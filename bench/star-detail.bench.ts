@@ -5,7 +5,9 @@
  *
  * On a demo project of full-mission stars (17 Kepler quarters, ~69k cadences each, LAMOST spectra,
  * the demo label catalogues) with a 64-d embedding 'f':
- * - first click after opening the project (store open, embedding load, ANN index) — reported alone;
+ * - first click after the map opened (the GUI asks for a colour column, `map.column`, which
+ *   prepares clicks in the background: store, embedding, ANN index, one warm-up detail), 3 s
+ *   later as a user would — reported alone, with the load of that preparation beside it;
  * - cold: the first click on each other star (nothing of that star cached);
  * - warm: a second click on each star (its spectrum and light-curve products cached).
  * Median, p95 and max over the stars of wall time and of the process's CPU time per click, with the
@@ -65,6 +67,11 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
       const cpu = process.cpuUsage(cpu0);
       return { ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, quarters: detail.lightCurve?.quarters.length ?? 0 };
     };
+    // The map opens: a colour column (this starts the click preparation), then the user looks at it.
+    const prepCpu0 = process.cpuUsage();
+    await services.call('map.column', { embedding: 'f', column: 'star:ra' });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const prepCpu = process.cpuUsage(prepCpu0);
     const first = await click(ids[0]);
     const cold: number[] = [];
     const coldCpu: number[] = [];
@@ -95,6 +102,9 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
       quartersPerStar: quarters,
       targetMs: 200,
       firstClickMs: first.ms,
+      firstClickCpuMs: first.cpuMs,
+      // CPU of opening the map and preparing clicks (store, embedding, ANN index, warm-up detail), before the first click.
+      mapOpenAndPrepareCpuMs: (prepCpu.user + prepCpu.system) / 1000,
       cold: summarise(cold),
       warm: summarise(warm),
       jsonBytes: summarise(bytes),

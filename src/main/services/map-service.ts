@@ -26,7 +26,7 @@ import type { ProjectStore } from '../store/index';
 import { resolveClassifierSettings } from '../map/classifiers/index';
 import { classifyPopulations, type PopulationClassification } from './map-classifier';
 import type { ProjectSession } from './project-service';
-import { readStarDetail } from './star-detail';
+import { readStarDetail, warmStarDetail } from './star-detail';
 
 /** One embedding loaded for the map: its matrix, a star id → row lookup and (lazily) its ANN index. */
 interface LoadedEmbedding {
@@ -103,6 +103,9 @@ export function layoutOptions(p: MapLayoutOptions): MapLayoutOptions {
 export class MapService {
   private readonly loaded = new Map<string, LoadedEmbedding>();
   private held: HeldStore | null = null;
+  /** (project, embedding) pairs whose first star click has been prepared (see prepareClicks). */
+  private readonly prepared = new Set<string>();
+  private closed = false;
 
   constructor(
     private readonly project: ProjectSession,
@@ -126,6 +129,7 @@ export class MapService {
         }),
       });
       loaded.layout = { x: layout.x, y: layout.y };
+      this.prepareClicks(dir, embedding);
       return {
         embedding, starIds: loaded.matrix.starIds, x: layout.x, y: layout.y,
         method: layout.method, fitted: layout.fitted, seconds: layout.seconds, cached: layout.cached,
@@ -164,6 +168,7 @@ export class MapService {
   /** One column's values in the row order of `embedding`. */
   async column(embedding: string, columnId: string): Promise<MapColumnValues> {
     const dir = this.requireDir('map.column');
+    this.prepareClicks(dir, embedding);
     return this.withStore(dir, async (store) => {
       const { matrix } = await this.load(store, embedding);
       return this.columnValues(store, dir, matrix.starIds, columnId);
@@ -252,6 +257,26 @@ export class MapService {
       const found = index.search(centroidOf(matrix, rows), k + rows.length).filter((nb) => !members.has(nb.row));
       return this.named(matrix, found.slice(0, k));
     });
+  }
+
+  /**
+   * Off the request path, once the map shows `embedding`: loads its matrix and ANN index and runs
+   * one star's detail (warmStarDetail), so the first click costs what the others do instead of
+   * also paying for the index, the compiler and the FFT plans. Once per (project, embedding);
+   * a failure is forgotten (the click reports it).
+   */
+  private prepareClicks(dir: string, embedding: string): void {
+    const key = `${dir}\0${embedding}`;
+    if (this.prepared.has(key) || typeof embedding !== 'string' || embedding === '') return;
+    this.prepared.add(key);
+    const timer = setTimeout(() => {
+      if (this.closed) return;
+      this.withStore(dir, async (store) => {
+        this.indexOf(dir, await this.load(store, embedding));
+        await warmStarDetail(store);
+      }).catch(() => this.prepared.delete(key));
+    }, 0);
+    timer.unref?.();
   }
 
   /** The detail panel of one star, with its neighbours by `embedding` when the star has it. */
@@ -386,6 +411,7 @@ export class MapService {
 
   /** Closes the project store held open between requests (the host is shutting down). */
   async close(): Promise<void> {
+    this.closed = true;
     const held = this.held;
     this.held = null;
     if (!held) return;

@@ -15,9 +15,9 @@
  *   clicking back to a star costs only the catalogue query.
  */
 import { ContractError, type StarDetail } from '../../shared/contract';
-import { rfft } from '../preprocess/fft';
-import { fillNaNs, LIGHT_CURVE_DEFAULTS, logAmplitudeSpectrum, movingAverage, preprocessSpectrum, stitchQuarters } from '../preprocess/index';
+import { fillNaNs, LIGHT_CURVE_DEFAULTS, movingAverage, preprocessSpectrum, stitchQuarters } from '../preprocess/index';
 import type { ProjectStore } from '../store/index';
+import { acfPaddedLength, plannedRfft } from './star-detail-fft';
 
 /**
  * Most points of one plotted series; longer series are thinned by min/max pairs so peaks survive.
@@ -104,21 +104,26 @@ export function autocorrelationByRealFft(x: ArrayLike<number>): Float64Array {
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i];
   mean /= n;
-  let m = 4;
-  while (m < 2 * n) m *= 2;
+  const m = acfPaddedLength(n);
   const padded = new Float64Array(m);
   for (let i = 0; i < n; i++) padded[i] = x[i] - mean;
-  const spectrum = rfft(padded);
+  const spectrum = plannedRfft(padded);
   const power = new Float64Array(m);
   for (let k = 0; k <= m / 2; k++) {
     const p = spectrum.re[k] * spectrum.re[k] + spectrum.im[k] * spectrum.im[k];
     power[k] = p;
     if (k > 0) power[m - k] = p;
   }
-  const acov = rfft(power).re;
+  const acov = plannedRfft(power).re;
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = acov[k] / acov[0];
   return out;
+}
+
+/** preprocess's `logAmplitudeSpectrum` (log1p|rfft x|, the DESA FFT channel before resampling) through a planned rfft. */
+export function logAmplitudeByPlannedFft(x: ArrayLike<number>): Float64Array {
+  const spectrum = plannedRfft(x);
+  return spectrum.re.map((r, k) => Math.log1p(Math.hypot(r, spectrum.im[k])));
 }
 
 type Row = Record<string, unknown>;
@@ -171,6 +176,21 @@ export async function readStarDetail(store: ProjectStore, starId: string): Promi
   return { star, spectrum: products.spectrum, lightCurve: products.lightCurve, catalog, neighbours: [], notes: [...products.notes] };
 }
 
+/**
+ * Runs one star's detail (the star with the most light-curve quarters) off the request path, so
+ * the first real click finds the code compiled, the FFT plans of a typical length built and the
+ * store's pages read. Resolves quietly whatever happens: a warm-up is never an error.
+ */
+export async function warmStarDetail(store: ProjectStore): Promise<void> {
+  try {
+    const row = await store.database.one<{ star_id: string }>(
+      'SELECT star_id FROM stars ORDER BY n_lightcurves DESC, n_spectra DESC, star_id LIMIT 1');
+    if (row) await readStarDetail(store, row.star_id);
+  } catch {
+    // The click itself reports whatever is wrong with the star.
+  }
+}
+
 /** The star's spectrum and light-curve products, from the cache when its data has not changed. */
 function productsOf(store: ProjectStore, star: StarDetail['star']): Promise<Products> {
   let cache = productCache.get(store);
@@ -221,7 +241,7 @@ async function lightCurveOf(store: ProjectStore, kic: number, notes: string[]): 
   const { stitched } = stitchQuarters(parts.map((p) => p.pdcsapFlux));
   const smoothed = movingAverage(fillNaNs(stitched, parts[0].sourcePath).filled, LIGHT_CURVE_DEFAULTS.movingAverageWindow);
   const acf = autocorrelationByRealFft(smoothed);
-  const fftLog1pAbs = logAmplitudeSpectrum(smoothed);
+  const fftLog1pAbs = logAmplitudeByPlannedFft(smoothed);
   const time = new Float64Array(total);
   let at = 0;
   for (const p of parts) { time.set(p.time, at); at += p.time.length; }

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../../src/main/ingest/index';
 import { autocorrelation, fillNaNs, LIGHT_CURVE_DEFAULTS, movingAverage, stitchQuarters } from '../../../src/main/preprocess/index';
 import { autocorrelationByRealFft, finiteMedian, readStarDetail } from '../../../src/main/services/star-detail';
+import { plannedRfft } from '../../../src/main/services/star-detail-fft';
 import { ProjectStore } from '../../../src/main/store/index';
 import { gaussian, mulberry32 } from '../../../src/main/map/random';
 import { repoRoot } from '../../helpers/paths';
@@ -158,6 +159,33 @@ describe('ACF by real-input FFTs', () => {
       const a = autocorrelationByRealFft(x);
       const b = autocorrelation(x);
       for (let k = 0; k < n; k++) expect(Math.abs(a[k] - b[k])).toBeLessThan(1e-12);
+    }
+  });
+
+  it('the planned rfft equals numpy.fft.rfft for odd, power-of-two and Bluestein lengths', async () => {
+    const g = gaussian(mulberry32(5));
+    const lengths = [1, 2, 7, 64, 1000, 4098, 69302]; // 4098/2 = 3·683 and 69302/2 = 34651 go through Bluestein
+    const signals = lengths.map((n) => Array.from({ length: n }, (_, i) => Math.cos(i / 5) + g()));
+    const input = path.join(os.tmpdir(), `desa-rfft-${process.pid}.json`);
+    fs.writeFileSync(input, JSON.stringify(signals));
+    try {
+      const ref = JSON.parse(await runPython(`
+import sys, json
+import numpy as np
+out = []
+for x in json.load(open(sys.argv[1])):
+    s = np.fft.rfft(np.array(x, dtype=np.float64))
+    out.append({'re': s.real.tolist(), 'im': s.imag.tolist()})
+print(json.dumps(out))
+`, [input])) as { re: number[]; im: number[] }[];
+      signals.forEach((x, t) => {
+        const got = plannedRfft(x);
+        expect(got.re.length).toBe(ref[t].re.length);
+        const scale = Math.max(...ref[t].re.map((r, k) => Math.hypot(r, ref[t].im[k])));
+        got.re.forEach((r, k) => expect(Math.hypot(r - ref[t].re[k], got.im[k] - ref[t].im[k])).toBeLessThan(1e-12 * scale));
+      });
+    } finally {
+      fs.rmSync(input, { force: true });
     }
   });
 
