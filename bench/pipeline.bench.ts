@@ -1,7 +1,7 @@
 /**
  * Issue 5's target: the whole `small` pipeline (both pretrainings, alignment, two fine-tunes) on a
- * 5,000-star demo survey within an hour on two cores. Runs `runDemo` and records the wall time of
- * each phase. Knobs: BENCH_STARS (5000), BENCH_SIZE (small), BENCH_EPOCHS (1 pass over the stars per
+ * 5,000-star demo survey within an hour on two cores. Runs `runDemo` with the stages in the training
+ * worker, as the app and CLI run them, and records the wall time of each phase. Knobs: BENCH_STARS (5000), BENCH_SIZE (small), BENCH_EPOCHS (1 pass over the stars per
  * stage), BENCH_OUT (a temp folder). Writes bench/results/pipeline.json. Long: run it alone.
  */
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '../src/main/pipeline/demo';
-import { selectBackend, describeBackend } from '../src/main/model/backend/select';
+import { StageWorker } from '../src/main/pipeline/stage-worker';
 import type { ModelSize } from '../src/main/model/configs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,15 +20,16 @@ export async function run() {
   const batchSize = 16;
   const steps = Math.ceil((Number(process.env.BENCH_EPOCHS ?? 1) * stars) / batchSize);
   const outDir = process.env.BENCH_OUT ?? mkdtempSync(path.join(os.tmpdir(), 'desa-pipeline-bench-'));
-  const backend = describeBackend(await selectBackend());
+  let backend = '';
+  const runner = new StageWorker({ onBackend: (b) => (backend = b.description) });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const phases: { line: string; at: number }[] = [];
   const summary = await runDemo({
-    outDir, stars, seed: 42, size, quarters: 1, batchSize,
+    outDir, stars, seed: 42, size, quarters: 1, batchSize, runner,
     steps: { spectra: steps, lightcurve: steps, dualformer: steps, finetune: steps },
     log: (line) => { phases.push({ line, at: (performance.now() - t0) / 1000 }); console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`); },
-  });
+  }).finally(() => runner.close());
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // CPU seconds of this process (all its threads): on a shared machine, wall time alone overstates
