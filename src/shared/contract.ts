@@ -8,8 +8,9 @@
  * - the headless server (src/main/server: `POST /rpc` and `WS /events`),
  * - in-process calls (the CLI calls the services directly).
  *
- * Results are plain JSON values (see `Jsonified`): typed arrays become arrays, NaN becomes null and
- * bigint becomes a decimal string, so a result looks identical whichever transport carried it.
+ * Results are JSON values with typed arrays kept (see `Jsonified`): NaN outside typed arrays becomes
+ * null and bigint becomes a decimal string, so a result looks identical whichever transport carried
+ * it (IPC clones typed arrays; the server frames them, see typed-frame.ts).
  */
 import type { JobProgress, JobState, JobSummary } from './jobs';
 import type { LightCurve, RecognisedOther, Spectrum } from './survey';
@@ -21,11 +22,30 @@ import type { MapSession, RecentProject, SavedSession, SessionLoadResult } from 
 // ---- JSON mapping ----
 
 type TypedArray =
-  | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | Float32Array | Float64Array;
 
-/** The JSON form of a value: typed arrays → arrays (NaN → null), bigint (and 64-bit arrays) → strings. */
+/**
+ * The contract form of a value (what `jsonify` in rpc.ts makes): JSON, except that typed arrays
+ * stay typed arrays (NaN kept inside float arrays); bigint (and 64-bit integer arrays) → decimal
+ * strings, other non-finite numbers → null.
+ */
 export type Jsonified<T> = T extends bigint
+  ? string
+  : T extends BigInt64Array | BigUint64Array
+    ? string[]
+    : T extends TypedArray
+      ? T
+      : T extends number
+        ? number | null
+        : T extends (infer U)[]
+          ? Jsonified<U>[]
+          : T extends object
+            ? { [K in keyof T]: Jsonified<T[K]> }
+            : T;
+
+/** The pure JSON form of a value (`plainJson` in rpc.ts): typed arrays → arrays (NaN → null) as well. */
+export type PlainJson<T> = T extends bigint
   ? string
   : T extends BigInt64Array | BigUint64Array
     ? string[]
@@ -36,9 +56,9 @@ export type Jsonified<T> = T extends bigint
         : T extends number
           ? number | null
           : T extends (infer U)[]
-            ? Jsonified<U>[]
+            ? PlainJson<U>[]
             : T extends object
-              ? { [K in keyof T]: Jsonified<T[K]> }
+              ? { [K in keyof T]: PlainJson<T[K]> }
               : T;
 
 // ---- DTOs owned by the contract ----
@@ -80,10 +100,11 @@ export interface FitsInfo {
   text: string;
 }
 
+/** Pure JSON (the CLI prints it as is). */
 export type SurveyRecordJson =
-  | Jsonified<Spectrum>
-  | Jsonified<LightCurve>
-  | Jsonified<RecognisedOther>;
+  | PlainJson<Spectrum>
+  | PlainJson<LightCurve>
+  | PlainJson<RecognisedOther>;
 
 /** JSON as it travels (for results whose structure the core defines in detail). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { repoRoot } from '../helpers/paths';
+import { readRpcReply } from '../../src/shared/rpc';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -108,7 +109,7 @@ export async function callRpc<T>(serve: ServeProcess, method: string, params: Re
     headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
     body: JSON.stringify({ method, params }),
   });
-  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.result;
+  const reply = await readRpcReply(response);
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result as T;
 }

@@ -82,9 +82,9 @@ async function classify(page: Page, kind: string, name: string): Promise<{ resul
   await page.click('[data-testid=classify-run]');
   await page.waitForFunction((n) => document.querySelector('[data-testid=classify-result]')?.textContent?.includes(n), kind === 'gmm' ? 'Gaussian mixture' : 'linear SVM', { timeout: 120_000 });
   await page.waitForFunction((id) => (document.querySelector('[data-testid=map-colour]') as HTMLSelectElement | null)?.value === id, `derived:${name}:p_blob_a`);
-  const predicted = await rpc<{ kind: string; codes: number[]; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
-  const p = await rpc<{ values: number[] }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
-  return { resultText: ((await page.textContent('[data-testid=classify-result]')) ?? '').replace(/\s+/g, ' '), codes: predicted.codes, categories: predicted.categories, pA: p.values };
+  const predicted = await rpc<{ kind: string; codes: Int32Array; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
+  const p = await rpc<{ values: Float64Array }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
+  return { resultText: ((await page.textContent('[data-testid=classify-result]')) ?? '').replace(/\s+/g, ' '), codes: Array.from(predicted.codes), categories: predicted.categories, pA: Array.from(p.values) };
 }
 
 describe('classification from the Map screen', () => {
@@ -101,9 +101,9 @@ describe('classification from the Map screen', () => {
     await page.waitForSelector('[data-testid=map-info]', { timeout: 240_000 });
     await page.waitForFunction((count) => document.querySelector('[data-testid=map-canvas]')?.getAttribute('data-drawn') === String(count), STARS, { timeout: 120_000 });
     const job = (await rpc<{ jobId: string; kind: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
-    const layout = (await rpc<{ result: { starIds: string[]; x: number[]; y: number[] } }>('jobs.result', { jobId: job.jobId })).result;
+    const layout = (await rpc<{ result: { starIds: string[]; x: Float32Array; y: Float32Array } }>('jobs.result', { jobId: job.jobId })).result;
     expect(layout.starIds).toEqual(ids);
-    const points = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const points = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     const a = ids.flatMap((_, i) => (inA(i) ? [i] : []));
     const b = ids.flatMap((_, i) => (inA(i) ? [] : [i]));
     await selectAndSave(page, points, a, b, 'blob a');
@@ -126,7 +126,7 @@ describe('classification from the Map screen', () => {
     await canvas.screenshot({ path: shot });
     const origin = (await canvas.boundingBox())!;
     // Where the points are now (the side panel's new rows may have resized the canvas since the selections).
-    const drawnAt = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const drawnAt = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     const pixels = JSON.parse(await runPython(
       `import sys, json
 from PIL import Image

@@ -89,7 +89,8 @@ function segmentDistance(p: [number, number], a: [number, number], b: [number, n
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
 }
 
-interface Layout { starIds: string[]; x: number[]; y: number[] }
+/** A map.layout result as the server sends it (typed arrays arrive as typed arrays). */
+interface Layout { starIds: string[]; x: Float32Array; y: Float32Array }
 
 const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
   page.evaluate(([a, b]) => (window as unknown as { __desaMap: { toPage(x: number, y: number): [number, number] } }).__desaMap.toPage(a, b), [x, y]);
@@ -139,7 +140,7 @@ print(json.dumps(sum(1 for p in im.getdata() if min(p) < 235)))`, [mapShot])) as
     const sortedY = [...layout.y].sort((a, b) => a - b);
     const [cx, cy] = [sortedX[n >> 1], sortedY[n >> 1]];
     const [sx, sy] = [sortedX[n - 1] - sortedX[0], sortedY[n - 1] - sortedY[0]];
-    const points = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const points = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     let pagePolygon: [number, number][] = [];
     const tries = [0.3, 0.25, 0.35, 0.2, 0.4].flatMap((r) => [0.2, 0.5, 0.8, 1.1, 1.4, 1.7].map((turn) => ({ r, turn })));
     for (const { r, turn } of tries) {
@@ -206,7 +207,7 @@ print(json.dumps({'ids': [str(s) for s in t['star_id']], 'kic': [int(k) for k in
     await page.click('[data-testid=classify-run]');
     await page.waitForSelector('[data-testid=classify-result]', { timeout: 120_000 });
     expect(await page.textContent('[data-testid=classify-result]')).toMatch(/fold accuracy \d+\.\d%/);
-    const probability = await rpc<{ kind: string; values: (number | null)[] }>('map.column', { embedding: 'f', column: 'derived:lassoed:p_inside' });
+    const probability = await rpc<{ kind: string; values: Float64Array }>('map.column', { embedding: 'f', column: 'derived:lassoed:p_inside' });
     expect(probability.kind).toBe('numeric');
     expect(probability.values).toHaveLength(n);
     expect(probability.values.every((v) => v !== null && v >= 0 && v <= 1)).toBe(true);
@@ -216,7 +217,7 @@ print(json.dumps({'ids': [str(s) for s in t['star_id']], 'kic': [int(k) for k in
     // Click a star far from the others: its detail lists the brute-force neighbours; "Find similar" too.
     await page.click('[data-testid=tool-pan]');
     // Where the points are now: the toolbar gains the colour-scale controls with a numeric column, moving the canvas.
-    const now = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    const now = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     const isolation = now.map((p, i) => Math.min(...now.filter((_, j) => j !== i).map((q) => Math.hypot(p[0] - q[0], p[1] - q[1]))));
     const target = isolation.indexOf(Math.max(...isolation));
     await page.mouse.click(now[target][0], now[target][1]);

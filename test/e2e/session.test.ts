@@ -50,7 +50,8 @@ afterAll(async () => {
 /** Calls the contract over the server's /rpc, as the page does. */
 const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
-interface Layout { starIds: string[]; x: number[]; y: number[] }
+/** A map.layout result as the server sends it (typed arrays arrive as typed arrays). */
+interface Layout { starIds: string[]; x: Float32Array; y: Float32Array }
 interface View { target: [number, number]; zoom: number }
 
 const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
@@ -132,7 +133,7 @@ describe('project session in Chromium', () => {
 
     // A subset: the stars inside a rectangle over the left half of the map.
     const box = (await page.locator('[data-testid=map-canvas]').boundingBox())!;
-    let points = await Promise.all(layout.x.map((x, i) => toPage(page, x, layout.y[i])));
+    let points = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     const xs = points.map((p) => p[0]);
     const ys = points.map((p) => p[1]);
     const a: [number, number] = [clearOf(xs, box.x + 8), clearOf(ys, box.y + 8)];
@@ -206,8 +207,8 @@ describe('project session in Chromium', () => {
       await p.waitForFunction((k) => document.querySelector('[data-testid=selection-count]')?.textContent?.includes(`${k} of`), leftRows.length);
       expect(await selectedIds(p)).toEqual(leftRows.map((r) => layout.starIds[r]));
       // The restored view draws the stars where they were when saved.
-      points = await Promise.all(layout.x.slice(0, 5).map((x, i) => toPage(p, x, layout.y[i])));
-      const saved = await Promise.all(layout.x.slice(0, 5).map((x, i) => toPage(page, x, layout.y[i])));
+      points = await Promise.all(Array.from(layout.x.slice(0, 5), (x, i) => toPage(p, x, layout.y[i])));
+      const saved = await Promise.all(Array.from(layout.x.slice(0, 5), (x, i) => toPage(page, x, layout.y[i])));
       points.forEach((pt, i) => expect(Math.hypot(pt[0] - saved[i][0], pt[1] - saved[i][1])).toBeLessThan(0.5));
     }
 

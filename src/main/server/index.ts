@@ -4,7 +4,9 @@
  * - Binds 127.0.0.1 only and refuses requests that do not come from, or name, the loopback host.
  * - Every HTTP request and every WebSocket upgrade must present the random token (else 401).
  * - `GET /…` serves the built renderer; `POST /rpc` takes `{method, params}` and answers an
- *   RpcResponse; `WS /events` pushes every service event as `{event, payload}` text frames.
+ *   RpcResponse; `WS /events` pushes every service event as `{event, payload}`. Replies and events
+ *   that hold typed arrays (map layouts, columns) go as typed frames (src/shared/typed-frame.ts:
+ *   a JSON head and the arrays' raw bytes), everything else as JSON text.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ErrorCode } from '../../shared/contract';
 import { TOKEN_PARAM, type RpcRequest, type RpcResponse } from '../../shared/rpc';
+import { containsTypedArray, encodeTypedFrame, TYPED_FRAME_CONTENT_TYPE } from '../../shared/typed-frame';
 import type { ServiceHost } from '../services/index';
 import { isLoopbackAddress, isLoopbackHost, newToken, presentedToken, TOKEN_COOKIE, tokenMatches } from './auth';
 import { findRendererDir, sendStatic } from './static-files';
@@ -53,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rendererDir = options.rendererDir === undefined ? findRendererDir() : options.rendererDir;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const unsubscribe = options.services.subscribe((message) => {
-    const frame = JSON.stringify(message);
+    const frame = containsTypedArray(message) ? encodeTypedFrame(message) : JSON.stringify(message);
     for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(frame);
   });
 
@@ -79,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const reply: RpcResponse = request.ok
         ? await options.services.dispatch(request.value)
         : { ok: false, error: { code: 'bad-request', message: request.message } };
-      sendJson(res, reply.ok ? 200 : HTTP_STATUS[reply.error.code], reply);
+      sendReply(res, reply.ok ? 200 : HTTP_STATUS[reply.error.code], reply);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -144,6 +147,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A reply as JSON, or as a typed frame when it holds typed arrays. */
+function sendReply(res: ServerResponse, status: number, body: RpcResponse): void {
+  if (!containsTypedArray(body)) return sendJson(res, status, body);
+  const frame = encodeTypedFrame(body);
+  res.writeHead(status, { 'content-type': TYPED_FRAME_CONTENT_TYPE, 'content-length': frame.length, 'cache-control': 'no-store' });
+  res.end(frame);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

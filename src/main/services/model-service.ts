@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { ContractError, type CheckpointImportJson, type Params, type PreprocessResultJson } from '../../shared/contract';
-import { jsonify } from '../../shared/rpc';
+import { plainJson } from '../../shared/rpc';
 
 const SPECTRUM_PRESETS = ['paper', 'code', 'paper_rv', 'restframe_z'] as const;
 
@@ -16,7 +16,7 @@ export async function preprocessFile(paths: string[], params: Params<'preprocess
   }
   const { preprocessFiles } = await import('../preprocess/index');
   const result = await preprocessFiles(paths, { spectrum: preset, modelInputOnly: params.modelInputOnly === true });
-  return jsonify(result) as PreprocessResultJson;
+  return plainJson(result) as PreprocessResultJson;
 }
 
 /** `checkpoint.import`: a torch.save `.pth` file into our weights folder (manifest + .bin per tensor). */

@@ -1,9 +1,11 @@
 /**
  * The contract over the headless server: `POST /rpc` for calls, `WS /events` for events, the token
- * on both. The WebSocket reconnects after a drop so a restarted server is picked up again.
+ * on both. Replies and events holding typed arrays arrive as typed frames (src/shared/typed-frame.ts)
+ * and are decoded into typed arrays viewing the received bytes. The WebSocket reconnects after a
+ * drop so a restarted server is picked up again.
  */
 import type { EventName } from '../../shared/contract';
-import { TOKEN_PARAM, type DesaBridge, type EventMessage, type RpcResponse } from '../../shared/rpc';
+import { readEventMessage, readRpcReply, TOKEN_PARAM, type DesaBridge } from '../../shared/rpc';
 
 /** A bridge with the same shape as the preload's, backed by HTTP + WebSocket. */
 export function serverBridge(token: string, origin = window.location.origin): DesaBridge {
@@ -15,11 +17,12 @@ export function serverBridge(token: string, origin = window.location.origin): De
     const url = new URL('/events', origin.replace(/^http/, 'ws'));
     url.searchParams.set(TOKEN_PARAM, token);
     socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       retryMs = 500;
     };
     socket.onmessage = (frame) => {
-      const message = JSON.parse(String(frame.data)) as EventMessage;
+      const message = readEventMessage(frame.data as string | ArrayBuffer);
       for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
     };
     socket.onclose = () => {
@@ -40,7 +43,7 @@ export function serverBridge(token: string, origin = window.location.origin): De
       if (response.status === 401 || response.status === 403) {
         return { ok: false, error: { code: 'bad-request', message: `server refused the request (${response.status}): ${await response.text()}` } };
       }
-      return (await response.json()) as RpcResponse;
+      return readRpcReply(response);
     },
     on(event, listener) {
       let set = listeners.get(event);

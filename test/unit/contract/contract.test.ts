@@ -1,37 +1,53 @@
 /**
- * The contract's runtime parts: the JSON mapping every result goes through, the method list the
+ * The contract's runtime parts: the JSON mappings results go through, the method list the
  * transports check names against, and the error shape.
  */
 import { describe, expect, it } from 'vitest';
 import { ContractError, isMethodName, METHOD_NAMES } from '../../../src/shared/contract';
-import { fromErrorJson, jsonify, toErrorJson } from '../../../src/shared/rpc';
+import { fromErrorJson, jsonify, plainJson, toErrorJson } from '../../../src/shared/rpc';
 import { DesaServices } from '../../../src/main/services/index';
 
-describe('jsonify', () => {
+describe('plainJson (the CLI\'s JSON text form)', () => {
   it('turns float typed arrays into arrays exactly as JSON.stringify treats numbers (NaN, ±Infinity → null)', () => {
     const values = new Float32Array([1.5, Number.NaN, Number.POSITIVE_INFINITY, -0.25, 3.4028234663852886e38]);
     const viaJson = JSON.parse(JSON.stringify(Array.from(values))) as unknown;
-    expect(jsonify(values)).toEqual(viaJson);
-    expect(jsonify(new Float64Array([Number.NaN, 2]))).toEqual([null, 2]);
+    expect(plainJson(values)).toEqual(viaJson);
+    expect(plainJson(new Float64Array([Number.NaN, 2]))).toEqual([null, 2]);
   });
 
   it('keeps float32 values exact (the JSON number is the float32 value widened to double)', () => {
     const values = new Float32Array([0.1, 1 / 3, 6563.28]);
-    const back = Float32Array.from(jsonify(values) as number[]);
+    const back = Float32Array.from(plainJson(values) as number[]);
     expect(Array.from(back)).toEqual(Array.from(values));
   });
 
+  it('converts nested records, integer arrays and drops undefined fields', () => {
+    const record = { kind: 'spectrum', flux: new Float32Array([1, Number.NaN]), mask: new Int32Array([0, 4]), z: Number.NaN, note: undefined, nested: [{ id: 7n }] };
+    expect(plainJson(record)).toEqual({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] });
+    expect(JSON.stringify(plainJson(record))).toBe(JSON.stringify({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] }));
+  });
+});
+
+describe('jsonify (the contract form the transports carry)', () => {
   it('writes bigint and 64-bit integer arrays as decimal strings that round-trip beyond 2^53', () => {
     const big = 2n ** 63n - 1n;
     expect(jsonify(big)).toBe('9223372036854775807');
     expect(jsonify(new BigInt64Array([big, -5n]))).toEqual(['9223372036854775807', '-5']);
     expect(BigInt(jsonify(new BigUint64Array([2n ** 64n - 1n]))[0])).toBe(2n ** 64n - 1n);
+    expect(plainJson(new BigInt64Array([big]))).toEqual(['9223372036854775807']);
   });
 
-  it('converts nested records, integer arrays and drops undefined fields', () => {
-    const record = { kind: 'spectrum', flux: new Float32Array([1, Number.NaN]), mask: new Int32Array([0, 4]), z: Number.NaN, note: undefined, nested: [{ id: 7n }] };
-    expect(jsonify(record)).toEqual({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] });
-    expect(JSON.stringify(jsonify(record))).toBe(JSON.stringify({ kind: 'spectrum', flux: [1, null], mask: [0, 4], z: null, nested: [{ id: '7' }] }));
+  it('keeps typed arrays as they are (NaN inside them too) while other non-finite numbers become null', () => {
+    const flux = new Float32Array([1, Number.NaN, Number.NEGATIVE_INFINITY]);
+    const codes = new Int32Array([0, 4]);
+    const out = jsonify({ flux, codes, z: Number.NaN, note: undefined, nested: [{ id: 7n, v: new Uint8Array([255]) }] });
+    expect(out.flux).toBe(flux);
+    expect(out.codes).toBe(codes);
+    expect(Number.isNaN(out.flux[1])).toBe(true);
+    expect(out.z).toBeNull();
+    expect('note' in out).toBe(false);
+    expect(out.nested[0].id).toBe('7');
+    expect(out.nested[0].v).toBeInstanceOf(Uint8Array);
   });
 });
 

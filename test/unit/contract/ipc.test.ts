@@ -103,4 +103,29 @@ describe('Electron IPC transport', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(progress).toHaveLength(1);
   });
+  it('carries typed arrays in replies and events as typed arrays (structured clone, no JSON conversion)', async () => {
+    // A stand-in host answers, as the real services do for map.column and map.layout's job.done.
+    const values = new Float64Array([0.5, Number.NaN, -Infinity]);
+    let emit: ((message: unknown) => void) | null = null;
+    unregister();
+    const unregisterStub = registerIpc({
+      dispatch: async () => ({ ok: true, result: { kind: 'numeric', values } }),
+      subscribe: (l) => { emit = l as (message: unknown) => void; return () => (emit = null); },
+    }, (url) => url.startsWith('file:///app/out/renderer/'));
+    try {
+      const reply = await bridge().call('map.column', { embedding: 'f', column: 'c' });
+      const got = (reply as { result: { values: Float64Array } }).result.values;
+      expect(got).toBeInstanceOf(Float64Array);
+      expect(got).not.toBe(values); // cloned across the process boundary
+      expect(Array.from(got)).toEqual([0.5, Number.NaN, -Infinity]);
+      const events: unknown[] = [];
+      bridge().on('job.done', (d) => events.push(d));
+      const x = new Float32Array([1, Number.NaN]);
+      emit!({ event: 'job.done', payload: { jobId: 'j', kind: 'map.layout', state: 'done', result: { x } } });
+      expect((events[0] as { result: { x: Float32Array } }).result.x).toBeInstanceOf(Float32Array);
+    } finally {
+      unregisterStub();
+      unregister = registerIpc(services, (url) => url.startsWith('file:///app/out/renderer/'));
+    }
+  });
 });

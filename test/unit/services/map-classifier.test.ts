@@ -191,11 +191,11 @@ describe('map.classify with each classifier', () => {
       expect(r.columns).toHaveLength(3);
       const p = await services.call('map.column', { embedding: 'f', column: r.columns[2] });
       if (p.kind !== 'numeric') throw new Error('expected a numeric column');
-      expect(p.values.map((v) => (v as number) > 0.5)).toEqual(ids.map((_, i) => i % 2 === 1));
+      expect(Array.from(p.values, (v) => v > 0.5)).toEqual(ids.map((_, i) => i % 2 === 1));
       const predicted = await services.call('map.column', { embedding: 'f', column: r.columns[0] });
       if (predicted.kind !== 'categorical') throw new Error('expected a categorical column');
       expect(predicted.categories).toEqual(['a', 'b']);
-      expect(predicted.codes).toEqual(ids.map((_, i) => i % 2));
+      expect(Array.from(predicted.codes)).toEqual(ids.map((_, i) => i % 2));
     });
   }
 

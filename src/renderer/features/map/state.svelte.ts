@@ -7,7 +7,7 @@
  * is opened (the layout from the project's cache, then subsets, selection, colouring and view), and
  * every change is saved back to the project folder after a short pause (`saveSession` at once).
  */
-import type { JobDoneEvent, MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified } from '../../../shared/contract';
+import type { JobDoneEvent, MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified, Result } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
 import { NamedSubsets, type SubsetOperation } from '../../../main/map/select';
 import type { DesaClient } from '../../client/index';
@@ -31,12 +31,11 @@ export interface Layout {
   cached: boolean;
 }
 
-/** A column reply (JSON: null for NaN) as typed arrays. */
-export function toColumnData(c: Awaited<ReturnType<DesaClient['call']>> & { kind: string }): ColumnData {
-  const j = c as unknown as { kind: 'numeric' | 'categorical'; label: string; unit: string | null; values?: (number | null)[]; categories?: string[]; codes?: number[] };
-  return j.kind === 'numeric'
-    ? { kind: 'numeric', label: j.label, unit: j.unit, values: Float64Array.from(j.values ?? [], (v) => (v === null ? NaN : v)) }
-    : { kind: 'categorical', label: j.label, unit: j.unit, categories: j.categories ?? [], codes: Int32Array.from(j.codes ?? []) };
+/** A `map.column` reply as the map's column data (its arrays arrive typed; kept without a copy). */
+export function toColumnData(c: Result<'map.column'>): ColumnData {
+  return c.kind === 'numeric'
+    ? { kind: 'numeric', label: c.label, unit: c.unit, values: c.values }
+    : { kind: 'categorical', label: c.label, unit: c.unit, categories: c.categories, codes: c.codes };
 }
 
 export class MapState {
@@ -119,7 +118,8 @@ export class MapState {
       if (this.restoring) this.giveUpRestore(this.restoring, `its map was ${e.state === 'cancelled' ? 'cancelled' : 'not recomputed'}`);
       return;
     }
-    const r = e.result as { embedding: string; starIds: string[]; x: (number | null)[]; y: (number | null)[]; method: string; seconds: number; cached: boolean };
+    // The layout's x and y arrive as Float32Arrays (IPC clones them, the server frames them).
+    const r = e.result as Layout;
     if (this.layout?.embedding !== r.embedding) {
       this.subsets = new NamedSubsets();
       this.subsetList = [];
@@ -131,8 +131,7 @@ export class MapState {
     // A new layout is fitted into view; a restored one shows the saved view.
     this.view = this.restoring?.layout === r.embedding ? this.restoring.view : null;
     this.layout = {
-      embedding: r.embedding, starIds: r.starIds, method: r.method, seconds: r.seconds, cached: r.cached,
-      x: Float32Array.from(r.x, (v) => v ?? NaN), y: Float32Array.from(r.y, (v) => v ?? NaN),
+      embedding: r.embedding, starIds: r.starIds, method: r.method, seconds: r.seconds, cached: r.cached, x: r.x, y: r.y,
     };
     const restored = this.restoring !== null;
     if (this.restoring) this.restoreStarSets(this.restoring);
@@ -326,7 +325,7 @@ export class MapState {
   /** Any column in the layout's row order. */
   async columnData(id: string): Promise<ColumnData> {
     if (!this.layout) throw new Error('compute the map first');
-    return toColumnData(await this.client.call('map.column', { embedding: this.layout.embedding, column: id }) as never);
+    return toColumnData(await this.client.call('map.column', { embedding: this.layout.embedding, column: id }));
   }
 
   setSelection(rows: Uint32Array | null): void {
