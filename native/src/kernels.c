@@ -994,6 +994,107 @@ static napi_value LinearForward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ----------------------------------------------- inference conv block --- */
+/*
+ * convBlockInference(x, w, convBias|null, gamma, beta, mean, var, y, B, L, Cin, Cout, k, padLeft, outLen, eps, act, pool)
+ * Eval-mode Conv1d (stride 1, PyTorch weight (Cout, Cin, k), zero padding padLeft on the left, output length outLen)
+ * → BatchNorm1d with running statistics → SiLU (act = 1) → MaxPool1d(pool) (floor mode; pool = 1: none), on
+ * channels-last x (B, L, Cin), writing only the final y (B, outLen/pool, Cout). BatchNorm is folded into the conv:
+ * w'[t, ci, co] = w[co, ci, t]·s[co] and b'[co] = (convBias[co] − mean[co])·s[co] + beta[co], s = gamma/√(var + eps),
+ * recomputed on every call (a few thousand multiplies) so it can never go stale after a training step or a weight
+ * load. gamma = null skips the BatchNorm (s = 1, no mean/beta). The batch is cut into tiles of rows that may span
+ * batch elements, so the GEMM has hundreds of rows even where L is short; each tile's im2col, GEMM, bias, SiLU and
+ * pooling run while it is in cache, and no full-size intermediate is ever stored.
+ */
+HOT void desa_bias_act_rows(float *t, const float *bias, int64_t rows, int64_t C, int act) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = t + r * C;
+    for (int64_t c = 0; c < C; c++) row[c] += bias[c];
+  }
+  if (act) desa_silu_forward(t, t, (size_t)(rows * C));
+}
+
+static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
+  napi_value argv[18];
+  if (!get_args(env, info, 18, argv)) return NULL;
+  napi_valuetype biasType, gammaType;
+  napi_typeof(env, argv[2], &biasType);
+  napi_typeof(env, argv[3], &gammaType);
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *w = typed_data(env, argv[1], NULL);
+  const float *convBias = biasType == napi_null ? NULL : typed_data(env, argv[2], NULL);
+  const int withNorm = gammaType != napi_null;
+  const float *gamma = withNorm ? typed_data(env, argv[3], NULL) : NULL;
+  const float *beta = withNorm ? typed_data(env, argv[4], NULL) : NULL;
+  const float *mean = withNorm ? typed_data(env, argv[5], NULL) : NULL;
+  const float *var = withNorm ? typed_data(env, argv[6], NULL) : NULL;
+  float *y = typed_data(env, argv[7], NULL);
+  if (!x || !w || !y || (biasType != napi_null && !convBias) || (withNorm && (!gamma || !beta || !mean || !var))) return NULL;
+  const int64_t B = get_int(env, argv[8]), L = get_int(env, argv[9]), Cin = get_int(env, argv[10]), Cout = get_int(env, argv[11]);
+  const int64_t k = get_int(env, argv[12]), padLeft = get_int(env, argv[13]), outLen = get_int(env, argv[14]);
+  const float eps = (float)get_double(env, argv[15]);
+  const int act = (int)get_int(env, argv[16]);
+  const int64_t pool = get_int(env, argv[17]);
+  const int64_t K = k * Cin, pooledLen = outLen / pool, total = B * outLen;
+
+  /* Rows per tile: the im2col tile stays within ~384 KB (L2), and at least 64 rows for the GEMM. */
+  int64_t tile = 98304 / (K > 0 ? K : 1);
+  tile = tile < 64 ? 64 : tile > 1024 ? 1024 : tile;
+  float *wf = malloc(sizeof(float) * (size_t)(K * Cout + Cout));
+  float *cols = malloc(sizeof(float) * (size_t)(tile * K));
+  float *scratch = pool > 1 ? malloc(sizeof(float) * (size_t)(tile * Cout)) : NULL;
+  if (!wf || !cols || (pool > 1 && !scratch)) {
+    free(wf); free(cols); free(scratch);
+    napi_throw_error(env, NULL, "desa_kernels: out of memory (convBlockInference)");
+    return NULL;
+  }
+  float *bf = wf + K * Cout;
+  for (int64_t co = 0; co < Cout; co++) {
+    const float s = withNorm ? gamma[co] * (1.0f / sqrtf(var[co] + eps)) : 1.0f;
+    const float b0 = convBias ? convBias[co] : 0.0f;
+    bf[co] = withNorm ? (b0 - mean[co]) * s + beta[co] : b0;
+    for (int64_t ci = 0; ci < Cin; ci++)
+      for (int64_t t = 0; t < k; t++) wf[(t * Cin + ci) * Cout + co] = w[(co * Cin + ci) * k + t] * s;
+  }
+  if (pool > 1) for (int64_t i = 0; i < B * pooledLen * Cout; i++) y[i] = -INFINITY;
+
+  for (int64_t r0 = 0; r0 < total; r0 += tile) {
+    const int64_t rows = total - r0 < tile ? total - r0 : tile;
+    for (int64_t r = 0; r < rows; r++) {
+      const int64_t b = (r0 + r) / outLen, o = (r0 + r) % outLen;
+      const float *xb = x + b * L * Cin;
+      float *row = cols + r * K;
+      for (int64_t t = 0; t < k; t++) {
+        const int64_t pos = o - padLeft + t;
+        if (pos < 0 || pos >= L) memset(row + t * Cin, 0, sizeof(float) * (size_t)Cin);
+        else memcpy(row + t * Cin, xb + pos * Cin, sizeof(float) * (size_t)Cin);
+      }
+    }
+    float *out = pool > 1 ? scratch : y + r0 * Cout;
+    if (K > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)Cout, (int)K, 1.0f, cols, (int)K, wf,
+                  (int)Cout, 0.0f, out, (int)Cout);
+    } else {
+      memset(out, 0, sizeof(float) * (size_t)(rows * Cout));
+    }
+    desa_bias_act_rows(out, bf, rows, Cout, act);
+    if (pool > 1) {
+      /* max into the pooled row; NaN wins, as in maxPool1dForward */
+      for (int64_t r = 0; r < rows; r++) {
+        const int64_t b = (r0 + r) / outLen, o = (r0 + r) % outLen;
+        if (o >= pooledLen * pool) continue;
+        float *dst = y + (b * pooledLen + o / pool) * Cout;
+        const float *src = out + r * Cout;
+        for (int64_t c = 0; c < Cout; c++) dst[c] = (src[c] > dst[c] || isnan(src[c])) ? src[c] : dst[c];
+      }
+    }
+  }
+  free(wf);
+  free(cols);
+  free(scratch);
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
@@ -1027,6 +1128,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"dropoutForward", NULL, DropoutForward, NULL, NULL, NULL, napi_default, NULL},
     {"dropoutBackward", NULL, DropoutBackward, NULL, NULL, NULL, napi_default, NULL},
     {"linearForward", NULL, LinearForward, NULL, NULL, NULL, napi_default, NULL},
+    {"convBlockInference", NULL, ConvBlockInference, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

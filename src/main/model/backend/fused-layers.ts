@@ -319,3 +319,52 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Ten
   }) as unknown as CustomGradientFunc);
   return bias ? linear(x, weight, bias) : linear(x, weight);
 }
+
+/** A BatchNorm1d in eval mode: its affine parameters and running statistics. */
+export interface EvalBatchNorm {
+  weight: Tensor;
+  bias: Tensor;
+  runningMean: Tensor;
+  runningVar: Tensor;
+  eps: number;
+}
+
+/** The layers of one inference conv block: Conv1d (stride 1) → optional eval BatchNorm1d → optional SiLU → optional MaxPool1d. */
+export interface InferenceConvBlock {
+  /** PyTorch layout (Cout, Cin, k). */
+  weight: Tensor;
+  bias: Tensor | null;
+  padLeft: number;
+  padRight: number;
+  norm: EvalBatchNorm | null;
+  act: 'silu' | null;
+  /** MaxPool1d window (stride = window, floor mode); 1 for none. */
+  pool: number;
+}
+
+/**
+ * Inference (no gradient): Conv1d → eval BatchNorm1d → SiLU → MaxPool1d of channels-last x (B, L, Cin) as ONE native
+ * kernel writing only the block's output. The BatchNorm is folded into the conv weights and bias inside the kernel on
+ * every call (so a training step or weight load never leaves a stale copy), and the batch is processed in cache-sized
+ * tiles (im2col, GEMM, bias, SiLU, pooling per tile). Equal to the op-by-op layers up to float32 rounding of the
+ * folding. Null when not on native cpu, or while a gradient tape is recording (tf.grad / variableGrads): the fused
+ * kernel has no gradient, so a frozen encoder under a trained head keeps the differentiable path.
+ */
+export function inferenceConvBlock(x: Tensor, block: InferenceConvBlock): Tensor | null {
+  const { weight, bias, norm } = block;
+  const normTensors = norm ? [norm.weight, norm.bias, norm.runningMean, norm.runningVar] : [];
+  const addon = addonFor(x, weight, ...(bias ? [bias] : []), ...normTensors);
+  if (!addon || tf.engine().isTapeOn() || x.rank !== 3 || weight.rank !== 3 || x.size === 0) return null;
+  const [b, len, cin] = x.shape as [number, number, number];
+  const [cout, wCin, k] = weight.shape as [number, number, number];
+  const outLen = len + block.padLeft + block.padRight - k + 1;
+  const pool = block.pool;
+  if (wCin !== cin || outLen < 1 || !(pool >= 1) || outLen < pool || block.padLeft < 0 || block.padRight < 0) return null;
+  if ((bias && bias.size !== cout) || normTensors.some((t) => t.size !== cout)) return null;
+  const pooledLen = Math.floor(outLen / pool);
+  const y = outputFloat32(b * pooledLen * cout);
+  addon.convBlockInference(f32(x)!, f32(weight)!, bias ? f32(bias)! : null, norm ? f32(norm.weight)! : null,
+    norm ? f32(norm.bias)! : null, norm ? f32(norm.runningMean)! : null, norm ? f32(norm.runningVar)! : null, y,
+    b, len, cin, cout, k, block.padLeft, outLen, norm?.eps ?? 0, block.act === 'silu' ? 1 : 0, pool);
+  return tf.tensor(y, [b, pooledLen, cout], 'float32');
+}

@@ -9,7 +9,7 @@
  * is softmax, whose four-op gradient is replaced by one fused kernel (see `softmaxGradConfig`).
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -56,6 +56,10 @@ export interface NativeKernelAddon {
   dropoutBackward(dy: Float32Array, keep: Uint8Array, dx: Float32Array, keepProb: number): void;
   linearForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number,
     inFeatures: number, outFeatures: number): void;
+  convBlockInference(x: Float32Array, weight: Float32Array, convBias: Float32Array | null, gamma: Float32Array | null,
+    beta: Float32Array | null, mean: Float32Array | null, variance: Float32Array | null, y: Float32Array, batch: number,
+    length: number, inChannels: number, outChannels: number, kernelSize: number, padLeft: number, outLength: number,
+    eps: number, act: 0 | 1, pool: number): void;
   setThreads(n: number): void;
 }
 
@@ -72,8 +76,36 @@ const REQUIRED_FUNCTIONS: (keyof NativeKernelAddon)[] = [
   'batchMatMul', 'conv1dForward', 'conv1dBackpropInput', 'conv1dBackpropFilter', 'binary', 'reduce', 'softmax', 'unary',
   'transpose', 'compare', 'stridedCopy', 'softmaxGrad', 'adamwStep', 'siluForward', 'siluBackward', 'channelNormForward',
   'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'dropoutForward',
-  'dropoutBackward', 'linearForward', 'setThreads',
+  'dropoutBackward', 'linearForward', 'convBlockInference', 'setThreads',
 ];
+
+/** CPU flags OpenBLAS's SkylakeX (AVX-512) kernels need. */
+const AVX512_FLAGS = ['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'];
+
+/**
+ * OpenBLAS 0.3.21 (Debian 12) predates AMD Zen 4 and runs its Haswell (AVX2) kernels there although the CPU has
+ * AVX-512; its SkylakeX kernels measured 1.7–2× faster for the model's GEMM shapes (docs/decisions/cpu-kernels.md,
+ * third round). OpenBLAS picks its kernels once, when the library loads, from OPENBLAS_CORETYPE, so this must run
+ * before the addon (which links OpenBLAS) is required. A value the user set is kept; `DESA_OPENBLAS_CORETYPE=auto`
+ * (default) decides from the CPU flags, `off` leaves OpenBLAS's own choice. Child processes (the PyTorch twin of
+ * the bench) inherit the variable, so both sides use the same BLAS kernels.
+ */
+export function chooseOpenBlasCore(env: NodeJS.ProcessEnv = process.env, cpuinfo: () => string = readCpuinfo): string | null {
+  if (env.OPENBLAS_CORETYPE || env.DESA_OPENBLAS_CORETYPE === 'off' || process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const flagsLine = cpuinfo().split('\n').find((line) => line.startsWith('flags'));
+  const flags = new Set(flagsLine?.split(':')[1]?.trim().split(/\s+/) ?? []);
+  if (!AVX512_FLAGS.every((f) => flags.has(f))) return null;
+  env.OPENBLAS_CORETYPE = 'SKYLAKEX';
+  return env.OPENBLAS_CORETYPE;
+}
+
+function readCpuinfo(): string {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 let cachedAddon: NativeKernelAddon | null | undefined;
 let loadError: string | null = null;
@@ -85,6 +117,7 @@ export function loadNativeKernelAddon(): NativeKernelAddon | null {
     loadError = 'disabled by DESA_NATIVE_KERNELS=0';
     return (cachedAddon = null);
   }
+  chooseOpenBlasCore();
   const require = createRequire(import.meta.url);
   const tried: string[] = [];
   for (const p of candidatePaths()) {

@@ -30,10 +30,17 @@ export class ConvBnAct extends Module {
     this.conv = this.child('0', new Conv1d(inCh, outCh, kernelSize, { padding: 'same', bias: false, impl }));
     this.bn = this.child('1', new BatchNorm1d(outCh));
   }
-  forward(x: Tensor, training: boolean): Tensor {
-    // BatchNorm → SiLU is one fused op with the native kernels.
-    return tf.tidy(() => (this.act === silu ? this.bn.forward(this.conv.forward(x), training, 'silu')
-      : this.act(this.bn.forward(this.conv.forward(x), training))));
+  /** Conv → BN → act, then MaxPool1d(`pool`) when pool > 1. */
+  forward(x: Tensor, training: boolean, pool = 1): Tensor {
+    return tf.tidy(() => {
+      // Inference: the whole block (BatchNorm folded into the conv, SiLU, pooling) is one native kernel.
+      const fast = !training && this.act === silu ? this.conv.forwardInference(x, { norm: this.bn.evalParameters(), act: 'silu', pool }) : null;
+      if (fast) return fast;
+      // BatchNorm → SiLU is one fused op with the native kernels.
+      const h = this.act === silu ? this.bn.forward(this.conv.forward(x), training, 'silu')
+        : this.act(this.bn.forward(this.conv.forward(x), training));
+      return pool > 1 ? maxPool1d(h, pool) : h;
+    });
   }
 }
 
@@ -79,8 +86,10 @@ export class CnnEncoder extends Module {
       }
       let h = this.embedding.forward(x, training);
       for (const block of this.blocks) {
-        h = block.seq.forward(h, training);
-        if ((h.shape[1] as number) > CnnEncoder.MIN_SEQ_LEN) h = maxPool1d(h, 2);
+        // The conv keeps the length ('same' padding), so whether the block pools is known before it runs.
+        const [padLeft, padRight] = block.seq.conv.paddingLeftRight();
+        const convLength = (h.shape[1] as number) + padLeft + padRight - block.seq.conv.kernelSize + 1;
+        h = block.seq.forward(h, training, convLength > CnnEncoder.MIN_SEQ_LEN ? 2 : 1);
       }
       return this.cfg.avgOutput ? tf.mean(h, 1) : h;
     });

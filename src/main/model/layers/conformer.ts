@@ -45,7 +45,8 @@ export class TokenConvBlock extends Module implements SequenceLayer {
     this.bn = layers.add('1', new BatchNorm1d(dim));
   }
   forward(x: Tensor, training: boolean): Tensor {
-    return tf.tidy(() => this.bn.forward(this.conv.forward(x), training, 'silu'));
+    return tf.tidy(() => (training ? null : this.conv.forwardInference(x, { norm: this.bn.evalParameters(), act: 'silu', pool: 1 }))
+      ?? this.bn.forward(this.conv.forward(x), training, 'silu'));
   }
 }
 

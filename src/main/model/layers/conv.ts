@@ -11,7 +11,7 @@
 import { tf } from '../tf';
 import type { Tensor, Tensor3D, Variable } from '../tf';
 import { Module, uniformFanIn } from '../params';
-import { fusedConv1d, fusedConvTranspose1d, fusedMaxPool1d } from '../backend/fused-layers';
+import { fusedConv1d, fusedConvTranspose1d, fusedMaxPool1d, inferenceConvBlock, type EvalBatchNorm as BatchNorm1dEval } from '../backend/fused-layers';
 
 export type ConvImpl = 'native' | 'im2col' | 'auto';
 
@@ -96,12 +96,29 @@ export class Conv1d extends Module {
     this.bias = opts.bias ?? true ? this.param('bias', uniformFanIn([outChannels], fanIn)) : null;
   }
 
+  /** Zero padding [left, right] of the length axis ('same': PyTorch puts the odd extra one on the right). */
+  paddingLeftRight(): [number, number] {
+    const total = this.padding === 'same' ? this.kernelSize - 1 : 2 * this.padding;
+    const left = this.padding === 'same' ? Math.floor(total / 2) : this.padding;
+    return [left, total - left];
+  }
+
+  /**
+   * Inference of this conv followed by an eval-mode BatchNorm, SiLU and max-pool (each optional) as one native
+   * kernel (`inferenceConvBlock`); null where that does not apply (training, a recording gradient tape, stride > 1,
+   * the im2col implementation, no native kernels), and the caller runs the layers one by one.
+   */
+  forwardInference(x: Tensor, then: { norm: BatchNorm1dEval | null; act: 'silu' | null; pool: number }): Tensor3D | null {
+    if (this.stride !== 1 || resolveImpl(this.impl) !== 'native') return null;
+    const [padLeft, padRight] = this.paddingLeftRight();
+    return inferenceConvBlock(x, { weight: this.weight, bias: this.bias, padLeft, padRight, ...then }) as Tensor3D | null;
+  }
+
   forward(x: Tensor): Tensor3D {
     return tf.tidy(() => {
-      const total = this.padding === 'same' ? this.kernelSize - 1 : 2 * this.padding;
-      const left = this.padding === 'same' ? Math.floor(total / 2) : this.padding;
+      const [left, right] = this.paddingLeftRight();
       const kernel = tf.transpose(this.weight, [2, 1, 0]) as Tensor3D; // (out,in,k) → (k,in,out)
-      let y: Tensor = conv1dNWC(x as Tensor3D, kernel, this.stride, left, total - left, this.impl);
+      let y: Tensor = conv1dNWC(x as Tensor3D, kernel, this.stride, left, right, this.impl);
       if (this.bias) y = tf.add(y, this.bias);
       return y as Tensor3D;
     });

@@ -2,7 +2,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module } from '../params';
-import { fusedChannelAffine, fusedChannelNorm } from '../backend/fused-layers';
+import { fusedChannelAffine, fusedChannelNorm, type EvalBatchNorm } from '../backend/fused-layers';
 import { silu } from './activations';
 
 /**
@@ -54,6 +54,11 @@ export class BatchNorm1d extends Module {
       const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, eps)));
       return fusedChannelAffine(x, mean, scale, this.bias) ?? tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
     });
+  }
+
+  /** The eval-mode parameters, for folding into the conv before it (`Conv1d.forwardInference`). */
+  evalParameters(): EvalBatchNorm {
+    return { weight: this.weight, bias: this.bias, runningMean: this.runningMean, runningVar: this.runningVar, eps: this.opts.eps ?? 1e-5 };
   }
 
   /** Eval mode (running statistics) as one native pass, with SiLU fused when asked; null when not on native cpu. */
