@@ -59,10 +59,15 @@ export async function importCatalog(db: Db, file: string, opts: ImportCatalogOpt
       [catalogId, name, abs, opts.key, keyColumn, table.nrows, JSON.stringify(columns)],
     );
     await appendValues(db, catalogId, table);
-    await db.insert(
-      'crossmatch', ['catalog_id', 'row_index', 'star_id', 'method', 'distance_arcsec'],
-      matches.map((m) => [catalogId, m.row, m.starId, opts.key === 'position' ? 'position' : 'id', m.distance]),
-    );
+    const method = opts.key === 'position' ? 'position' : 'id';
+    await db.append('crossmatch', matches.length, (a, i) => {
+      a.appendVarchar(catalogId);
+      a.appendInteger(matches[i].row);
+      a.appendVarchar(matches[i].starId);
+      a.appendVarchar(method);
+      if (matches[i].distance === null) a.appendNull();
+      else a.appendDouble(matches[i].distance!);
+    });
     const matchedRows = new Set(matches.map((m) => m.row)).size;
     const importedAt = (await db.one<{ t: Date }>('SELECT imported_at AS t FROM catalogs WHERE catalog_id = $1', [catalogId]))?.t;
     return {

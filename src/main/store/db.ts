@@ -1,9 +1,9 @@
 /**
  * Thin helpers over @duckdb/node-api: one DuckDB instance per database file in this process
  * (shared and reference-counted, since DuckDB locks the file), row reading as plain JS objects,
- * multi-row inserts, and a serialised transaction helper (the store has exactly one writer).
+ * multi-row inserts, bulk appends, and a serialised transaction helper (the store has exactly one writer).
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 const instances = new Map<string, { instance: Promise<DuckDBInstance>; refs: number }>();
 
@@ -62,6 +62,25 @@ export class Db {
       let p = 0;
       const tuples = part.map(() => `(${columns.map(() => `$${++p}`).join(', ')})`);
       await this.conn.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, part.flat());
+    }
+  }
+
+  /**
+   * Appends `count` rows to `table` with DuckDB's appender: `writeRow` appends every column of row
+   * i in table order (typed: appendVarchar, appendInteger, …, appendNull) and the helper ends it.
+   * Orders of magnitude faster than INSERT statements for 10^5–10^6 rows; inside a transaction the
+   * rows commit or roll back with it. `temp` names a TEMP table.
+   */
+  async append(table: string, count: number, writeRow: (appender: DuckDBAppender, i: number) => void, temp = false): Promise<void> {
+    const appender = await this.conn.createAppender(table, temp ? 'main' : null, temp ? 'temp' : null);
+    try {
+      for (let i = 0; i < count; i++) {
+        writeRow(appender, i);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
     }
   }
 
