@@ -354,12 +354,14 @@ export interface Methods {
   /** The k nearest stars of a star, or of the centroid of layout rows (a selection, whose members are left out). */
   'map.similar': { params: { embedding: string; starId?: string; rows?: number[]; k?: number }; result: { neighbours: MapNeighbour[] } };
   /**
-   * Trains a classifier (default logistic regression; `l2` is the logistic penalty when `classifier` is
-   * not given) on labelled selections (layout rows), k-fold CV; writes the predictions as new columns.
+   * Starts a job that trains a classifier (default logistic regression; `l2` is the logistic penalty when
+   * `classifier` is not given) on labelled selections (layout rows), k-fold CV, and writes the predictions
+   * as new columns; progress per fold / final fit / scoring block, cancellable (then nothing is written);
+   * job.done carries a MapClassifyResult. Bad input fails the request itself.
    */
   'map.classify': {
     params: { embedding: string; name: string; classes: { label: string; rows: number[] }[]; folds?: number; l2?: number; classifier?: MapClassifierSettings };
-    result: MapClassifyResult;
+    result: { jobId: string };
   };
   /** Writes layout rows (default: all) with ids, RA/Dec, map coordinates and chosen columns to a file. */
   'export.selection': {

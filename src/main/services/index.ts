@@ -104,7 +104,7 @@ export class DesaServices implements ServiceHost {
       'map.column': async (p) => jsonify(await this.map.column(requireString('map.column', p, 'embedding'), requireString('map.column', p, 'column'))),
       'star.detail': async (p) => jsonify(await this.map.starDetail(requireString('star.detail', p, 'starId'), p.embedding, optionalInteger('star.detail', p, 'k', 1))),
       'map.similar': async (p) => ({ neighbours: await this.map.similar(requireString('map.similar', p, 'embedding'), { starId: p.starId, rows: p.rows }, optionalInteger('map.similar', p, 'k', 1)) }),
-      'map.classify': async (p) => this.map.classify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2, p.classifier),
+      'map.classify': async (p) => this.track(await this.map.startClassify(requireString('map.classify', p, 'embedding'), requireString('map.classify', p, 'name'), p.classes, optionalInteger('map.classify', p, 'folds', 2), p.l2, p.classifier)),
       'export.selection': async (p) => this.map.exportSelection({ ...p, embedding: requireString('export.selection', p, 'embedding'), path: requireString('export.selection', p, 'path') }),
       'runs.list': async (p) => jsonify(listRuns(requireString('runs.list', p, 'projectDir'))),
       'runs.get': async (p) => jsonify(getRun(requireString('runs.get', p, 'projectDir'), requireString('runs.get', p, 'run'))),

@@ -1,41 +1,48 @@
 /**
- * Population classification for `map.classify`: cross-validate the chosen classifier on the
- * labelled stars, refit it on all of them, and score every star of the embedding. The classifiers
- * themselves (logistic regression, linear SVM with Platt scaling, per-class Gaussian mixtures) live
- * in src/main/map/classifiers.
+ * Population classification for `map.classify`, run as a job: the classifier (src/main/map/
+ * classifiers/population.ts) runs in a worker thread, so the services process keeps answering
+ * while a full-covariance GMM fits for seconds, progress (folds, final fit, scoring blocks, EM
+ * iterations) flows back as it happens, and cancelling terminates the thread at once.
  */
-import {
-  argmaxRows, crossValidate, resolveClassifierSettings, scoreAllRows, trainClassifier,
-  type CrossValidation, type ResolvedClassifierSettings,
-} from '../map/classifiers/index';
+import type { ClassificationProgress, PopulationClassification } from '../map/classifiers/population';
+import type { ClassifyWorkerInput, ClassifyWorkerMessage } from '../map/classifiers/classify.worker';
+import { spawnWorker, workerUrl } from '../jobs/worker-url';
+import { toCancelledError } from '../jobs/cancel';
 
 export {
   argmaxRows, crossValidate, fitLogistic, predictProbabilities, stratifiedFolds,
   type CrossValidation, type FitOptions, type LogisticModel,
 } from '../map/classifiers/index';
-
-/** What a classification run produces for the derived columns. */
-export interface PopulationClassification {
-  settings: ResolvedClassifierSettings;
-  cv: CrossValidation;
-  /** Every star's class probabilities (stars × classes, row-major). */
-  probabilities: Float64Array;
-  /** Every star's most probable class. */
-  predicted: Int32Array;
-}
+export { classifyPopulations, classificationSteps, type PopulationClassification, type ClassificationProgress } from '../map/classifiers/population';
 
 /**
- * Cross-validates `settings` on labelled rows (k stratified folds), fits it on every labelled row,
- * and scores all `stars` rows of `data` (stars × dim).
- * @throws Error naming a bad setting, or when fewer than two classes are labelled
+ * Runs classifyPopulations on `input` in a worker thread.
+ * @throws CancelledError when `signal` aborts (the worker is terminated; nothing is returned)
+ * @throws Error with the classifier's message when it fails (a bad setting, EM breaking down)
  */
-export function classifyPopulations(
-  data: ArrayLike<number>, dim: number, stars: number,
-  rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds: number, settings: unknown,
-): PopulationClassification {
-  const resolved = resolveClassifierSettings(settings);
-  const cv = crossValidate(data, dim, rows, labels, classes, folds, resolved);
-  const model = trainClassifier(resolved, data, dim, rows, labels, classes, folds);
-  const probabilities = scoreAllRows(model, data, stars);
-  return { settings: resolved, cv, probabilities, predicted: argmaxRows(probabilities, classes) };
+export function classifyInWorker(
+  input: ClassifyWorkerInput,
+  opts: { signal?: AbortSignal; onProgress?: (p: ClassificationProgress) => void } = {},
+): Promise<PopulationClassification> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(toCancelledError(opts.signal.reason));
+    const worker = spawnWorker(workerUrl(import.meta.url, '../map/classifiers/classify'), { workerData: input });
+    let settled = false;
+    const finish = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      f();
+      void worker.terminate();
+    };
+    const onAbort = (): void => finish(() => reject(toCancelledError(opts.signal?.reason)));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: ClassifyWorkerMessage) => {
+      if (m.type === 'progress') { if (!settled) opts.onProgress?.(m.progress); }
+      else if (m.type === 'done') finish(() => resolve(m.result));
+      else finish(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`the classification worker stopped (exit code ${code}) before answering`))));
+  });
 }

@@ -17,6 +17,7 @@ import {
   ContractError, type MapClassifierSettings, type MapClassifyResult, type MapColumnInfo, type MapColumnValues, type MapEmbeddingInfo,
   type MapExportFormat, type MapLayout, type MapLayoutOptions, type MapNeighbour, type StarDetail,
 } from '../../shared/contract';
+import { throwIfCancelled } from '../jobs/cancel';
 import type { JobRegistry, StartedJob } from '../jobs/registry';
 import { AnnIndex } from '../map/ann';
 import { centroidOf, loadEmbeddingMatrix, mapCacheDir, safeName, type EmbeddingMatrix } from '../map/matrix';
@@ -24,7 +25,7 @@ import { toSelection } from '../map/select';
 import { projectUmap } from '../map/umap';
 import type { ProjectStore } from '../store/index';
 import { resolveClassifierSettings } from '../map/classifiers/index';
-import { classifyPopulations, type PopulationClassification } from './map-classifier';
+import { classificationSteps, classifyInWorker, type PopulationClassification } from './map-classifier';
 import type { ProjectSession } from './project-service';
 import { readStarDetail, warmStarDetail } from './star-detail';
 
@@ -297,12 +298,16 @@ export class MapService {
   // ---------------------------------------------------------------- classification
 
   /**
-   * Trains a classifier (`classifier`, default logistic regression with penalty `l2`) on labelled
-   * selections (rows of `embedding`), reports k-fold accuracy, scores every star and saves the
-   * predicted class and per-class probabilities as derived columns. Stars labelled twice are
-   * dropped from training.
+   * Starts the job that trains a classifier (`classifier`, default logistic regression with penalty
+   * `l2`) on labelled selections (rows of `embedding`), reports k-fold accuracy, scores every star
+   * and saves the predicted class and per-class probabilities as derived columns; the job's result
+   * is a MapClassifyResult. Stars labelled twice are dropped from training. The request itself
+   * only checks the input (bad input fails it at once); the fitting runs in a worker thread
+   * (classifyInWorker) with progress per fold, final fit and scoring block, and a cancelled or failed
+   * job writes no column.
+   * @throws ContractError 'bad-request' naming the problem (too few classes or stars, bad settings, bad rows)
    */
-  async classify(embedding: string, name: string, classes: { label: string; rows: number[] }[], folds = 5, l2 = 1e-2, classifier?: MapClassifierSettings): Promise<MapClassifyResult> {
+  async startClassify(embedding: string, name: string, classes: { label: string; rows: number[] }[], folds = 5, l2 = 1e-2, classifier?: MapClassifierSettings): Promise<StartedJob<MapClassifyResult>> {
     const m = 'map.classify';
     const dir = this.requireDir(m);
     if (!Array.isArray(classes) || classes.length < 2) throw new ContractError('bad-request', `${m}: label at least two selections`);
@@ -315,34 +320,49 @@ export class MapService {
       throw new ContractError('bad-request', `${m}: ${(err as Error).message}`);
     }
     if (new Set(labels).size !== labels.length) throw new ContractError('bad-request', `${m}: class labels must differ (${labels.join(', ')})`);
-    return this.withStore(dir, async (store) => {
-      const { matrix } = await this.load(store, embedding);
-      const labelOf = new Map<number, number>();
-      const twice = new Set<number>();
-      classes.forEach((c, k) => {
-        for (const r of this.checkRows(matrix, c.rows, m)) {
-          if (labelOf.has(r) && labelOf.get(r) !== k) twice.add(r);
-          labelOf.set(r, k);
-        }
-      });
-      for (const r of twice) labelOf.delete(r);
-      const rows = [...labelOf.keys()].sort((a, b) => a - b);
-      const y = rows.map((r) => labelOf.get(r) as number);
-      const counts = labels.map((_, k) => y.filter((v) => v === k).length);
-      const smallest = Math.min(...counts);
-      if (smallest < 2) {
-        throw new ContractError('bad-request', `${m}: class '${labels[counts.indexOf(smallest)]}' has ${smallest} star(s) (after dropping ${twice.size} labelled twice); select at least 2`);
+    const { matrix, storeDir } = await this.withStore(dir, async (store) => ({ matrix: (await this.load(store, embedding)).matrix, storeDir: store.dir }));
+    const labelOf = new Map<number, number>();
+    const twice = new Set<number>();
+    classes.forEach((c, k) => {
+      for (const r of this.checkRows(matrix, c.rows, m)) {
+        if (labelOf.has(r) && labelOf.get(r) !== k) twice.add(r);
+        labelOf.set(r, k);
       }
-      const k = Math.max(2, Math.min(folds, smallest));
+    });
+    for (const r of twice) labelOf.delete(r);
+    const rows = [...labelOf.keys()].sort((a, b) => a - b);
+    const y = rows.map((r) => labelOf.get(r) as number);
+    const counts = labels.map((_, k) => y.filter((v) => v === k).length);
+    const smallest = Math.min(...counts);
+    if (smallest < 2) {
+      throw new ContractError('bad-request', `${m}: class '${labels[counts.indexOf(smallest)]}' has ${smallest} star(s) (after dropping ${twice.size} labelled twice); select at least 2`);
+    }
+    const k = Math.max(2, Math.min(folds, smallest));
+    const stars = matrix.starIds.length;
+    return this.jobs.start(m, async (ctx) => {
+      const tracker = ctx.tracker({ unit: 'steps', phase: `cross-validation (${k} folds)`, total: classificationSteps(k, stars) });
+      tracker.flush();
       let result: PopulationClassification;
       try {
-        result = classifyPopulations(matrix.data, matrix.dim, matrix.starIds.length, rows, y, labels.length, k, settings);
+        result = await classifyInWorker(
+          { data: matrix.data, dim: matrix.dim, stars, rows, labels: y, classes: labels.length, folds: k, settings },
+          {
+            signal: ctx.signal,
+            onProgress: (p) => {
+              if (p.phase !== tracker.snapshot().phase) tracker.setPhase(p.phase, { done: p.done });
+              tracker.update(p.done, p.message);
+            },
+          },
+        );
       } catch (err) {
-        throw new ContractError('bad-request', `${m}: ${store.dir}: embedding '${embedding}': ${(err as Error).message}`);
+        if (ctx.signal.aborted) throw err;
+        throw new ContractError('bad-request', `${m}: ${storeDir}: embedding '${embedding}': ${(err as Error).message}`);
       }
+      tracker.flush();
+      // A cancel that arrives while the result crosses back still writes nothing.
+      throwIfCancelled(ctx.signal);
       const { cv, probabilities: probs, predicted } = result;
       const all = Uint32Array.from(matrix.starIds, (_, i) => i);
-
       const base = `derived:${safeName(name)}`;
       const files: DerivedColumnFile[] = [
         { id: base, label: `${name}: predicted class`, embedding, starIds: matrix.starIds, kind: 'categorical', categories: labels, codes: Array.from(predicted) },

@@ -9,6 +9,8 @@
  * - the service writes the columns, reports the settings used and names bad settings.
  * Agreement with scikit-learn is in test/parity/classifiers-sklearn.test.ts.
  */
+import type { MapClassifyResult } from '../../../src/shared/contract';
+import { jobResult } from '../../helpers/jobs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,10 +184,10 @@ describe('map.classify with each classifier', () => {
   for (const classifier of [{ kind: 'linear-svm' }, { kind: 'gmm', covariance: 'full' }] as const) {
     it(`${classifier.kind}: cross-validated accuracy, settings used, and a probability column for every star`, async () => {
       const even = rowsOf(20).map((i) => 2 * i);
-      const r = await services.call('map.classify', {
+      const r = await jobResult<MapClassifyResult>(services, services.call('map.classify', {
         embedding: 'f', name: `blobs ${classifier.kind}`, folds: 4, classifier,
         classes: [{ label: 'a', rows: even.slice(0, 10) }, { label: 'b', rows: even.slice(0, 10).map((i) => i + 1) }],
-      });
+      }));
       expect(r.accuracy).toBe(1);
       expect(r.classifier.kind).toBe(classifier.kind);
       expect(r.columns).toHaveLength(3);

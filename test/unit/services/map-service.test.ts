@@ -4,6 +4,8 @@
  * columns, export read back by astropy, layout job, and clear errors. The logistic regression
  * itself is checked against scipy's L-BFGS on the same penalised objective.
  */
+import type { MapClassifyResult } from '../../../src/shared/contract';
+import { jobResult } from '../../helpers/jobs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +81,7 @@ describe('map services', () => {
   it('classifies two labelled selections and stores the probabilities as columns', async () => {
     const a = Array.from({ length: 20 }, (_, i) => i);
     const b = Array.from({ length: 20 }, (_, i) => PER_CLUSTER + i);
-    const r = await services.call('map.classify', { embedding: 'f', name: 'clusters', classes: [{ label: 'near', rows: a }, { label: 'far', rows: b }], folds: 4 });
+    const r = await jobResult<MapClassifyResult>(services, services.call('map.classify', { embedding: 'f', name: 'clusters', classes: [{ label: 'near', rows: a }, { label: 'far', rows: b }], folds: 4 }));
     // The clusters are 6σ apart in 6 dimensions: any sane linear classifier separates them.
     expect(r.accuracy).toBe(1);
     expect(r.foldAccuracies).toHaveLength(4);

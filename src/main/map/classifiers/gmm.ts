@@ -40,6 +40,8 @@ export interface GmmOptions {
   maxIterations?: number;
   /** Stop when the mean log-likelihood changes less than this. Default 1e-3 (scikit-learn's). */
   tolerance?: number;
+  /** Called after every EM iteration (1-based) with the mean log-likelihood reached (progress reports). */
+  onIteration?: (iteration: number, lowerBound: number) => void;
   /** Seed of the k-means initialisation. Default 0. */
   seed?: number;
   /** Start EM from these parameters instead of k-means (covariances as in GaussianMixture). */
@@ -297,6 +299,7 @@ export function fitGaussianMixture(X: Float64Array, n: number, d: number, option
     }
     mixture = estimate(X, n, d, resp, K, covariance, regularisation);
     lowerBound = mean / n;
+    options.onIteration?.(iterations, lowerBound);
     if (Math.abs(lowerBound - previous) < tolerance) { converged = true; break; }
   }
   return { mixture, initial, iterations, converged, lowerBound };
@@ -312,6 +315,8 @@ export interface GmmClassifierOptions {
   maxIterations?: number;
   tolerance?: number;
   seed?: number;
+  /** Called after every EM iteration of class c's mixture (see GmmOptions.onIteration). */
+  onIteration?: (c: number, iteration: number, lowerBound: number) => void;
 }
 
 /** One mixture per class over standardised features, and the log class priors. */
@@ -344,6 +349,7 @@ export function fitGmmClassifier(data: ArrayLike<number>, dim: number, rows: Arr
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
       seed: (options.seed ?? 0) + c,
+      onIteration: options.onIteration ? (iteration, lowerBound) => options.onIteration?.(c, iteration, lowerBound) : undefined,
     }).mixture;
   });
   return { classes, standardiser, logPriors, mixtures };

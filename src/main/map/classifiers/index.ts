@@ -60,6 +60,12 @@ export function resolveClassifierSettings(settings: unknown = { kind: 'logistic'
   }
 }
 
+/** Progress hooks of one fit (they only observe; a fit runs the same with or without them). */
+export interface FitHooks {
+  /** After every EM iteration of class c's Gaussian mixture (GMM only). */
+  onEmIteration?: (c: number, iteration: number, lowerBound: number) => void;
+}
+
 /** A fitted classifier: class probabilities (rows × classes, row-major) of any rows of the data. */
 export interface TrainedClassifier {
   classes: number;
@@ -71,7 +77,7 @@ export interface TrainedClassifier {
  * 0..classes−1. `folds` is how many held-out folds the SVM's Platt scaling uses.
  * @throws Error when fewer than two classes occur or the settings are bad
  */
-export function trainClassifier(settings: ClassifierSettings, data: ArrayLike<number>, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds = 5): TrainedClassifier {
+export function trainClassifier(settings: ClassifierSettings, data: ArrayLike<number>, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds = 5, hooks: FitHooks = {}): TrainedClassifier {
   const s = resolveClassifierSettings(settings);
   switch (s.kind) {
     case 'logistic': {
@@ -83,7 +89,7 @@ export function trainClassifier(settings: ClassifierSettings, data: ArrayLike<nu
       return { classes, probabilities: (d, r) => calibratedProbabilities(model, d, r) };
     }
     case 'gmm': {
-      const model = fitGmmClassifier(data, dim, rows, labels, classes, s);
+      const model = fitGmmClassifier(data, dim, rows, labels, classes, { ...s, onIteration: hooks.onEmIteration });
       return { classes, probabilities: (d, r) => gmmClassProbabilities(model, d, r) };
     }
   }
@@ -101,12 +107,16 @@ export function argmaxRows(probs: Float64Array, classes: number): Int32Array {
   return out;
 }
 
+/** Rows scored per block by scoreAllRows. */
+export const SCORE_CHUNK = 8192;
+
 /** Probabilities of rows 0…n−1 of `data`, scored in chunks so a million stars never need one big design matrix. */
-export function scoreAllRows(model: TrainedClassifier, data: ArrayLike<number>, n: number, chunk = 8192): Float64Array {
+export function scoreAllRows(model: TrainedClassifier, data: ArrayLike<number>, n: number, chunk = SCORE_CHUNK, onChunk?: (scored: number) => void): Float64Array {
   const out = new Float64Array(n * model.classes);
   for (let from = 0; from < n; from += chunk) {
     const rows = Uint32Array.from({ length: Math.min(chunk, n - from) }, (_, i) => from + i);
     out.set(model.probabilities(data, rows), from * model.classes);
+    onChunk?.(from + rows.length);
   }
   return out;
 }
@@ -125,7 +135,10 @@ export interface CrossValidation {
  * Stratified k-fold cross-validated accuracy of a classifier on labelled rows (folds from
  * `stratifiedFolds(labels, folds, seed)`; each fold's model never sees its held-out stars).
  */
-export function crossValidate(data: ArrayLike<number>, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds: number, settings: ClassifierSettings = { kind: 'logistic' }, seed = 0): CrossValidation {
+export function crossValidate(
+  data: ArrayLike<number>, dim: number, rows: ArrayLike<number>, labels: ArrayLike<number>, classes: number, folds: number,
+  settings: ClassifierSettings = { kind: 'logistic' }, seed = 0, hooks: FitHooks & { onFold?: (fold: number, folds: number) => void } = {},
+): CrossValidation {
   const fold = stratifiedFolds(labels, folds, seed);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const foldAccuracies: number[] = [];
@@ -134,7 +147,7 @@ export function crossValidate(data: ArrayLike<number>, dim: number, rows: ArrayL
   for (let f = 0; f < folds; f++) {
     const { train, test } = splitFold(fold, f);
     if (test.length === 0) continue;
-    const model = trainClassifier(settings, data, dim, train.map((i) => rows[i]), train.map((i) => labels[i]), classes, folds);
+    const model = trainClassifier(settings, data, dim, train.map((i) => rows[i]), train.map((i) => labels[i]), classes, folds, hooks);
     const guess = argmaxRows(model.probabilities(data, test.map((i) => rows[i])), classes);
     let right = 0;
     test.forEach((i, t) => {
@@ -144,6 +157,7 @@ export function crossValidate(data: ArrayLike<number>, dim: number, rows: ArrayL
     });
     correct += right;
     foldAccuracies.push(right / test.length);
+    hooks.onFold?.(f + 1, folds);
   }
   return { accuracy: correct / rows.length, foldAccuracies, confusion, predicted };
 }

@@ -60,6 +60,9 @@ export class MapState {
   detailMs = $state<number | null>(null);
   similar = $state.raw<MapNeighbour[]>([]);
   classification = $state.raw<MapClassifyResult | null>(null);
+  /** The running `map.classify` job and its last progress (the panel shows a bar with Cancel). */
+  classifyJob = $state<string | null>(null);
+  classifyProgress = $state<JobProgress | null>(null);
   lastExport = $state<string | null>(null);
   error = $state<string | null>(null);
   busy = $state<string | null>(null);
@@ -78,6 +81,9 @@ export class MapState {
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
   private readonly earlyDone = new Map<string, JobDoneEvent>();
+  /** Classification jobs that ended before map.classify's answer named them, and the one being waited for. */
+  private readonly classifyEarlyDone = new Map<string, JobDoneEvent>();
+  private classifyWaiter: ((e: JobDoneEvent) => void) | null = null;
 
   /** The embedding chosen in the picker (a change is saved with the session). */
   get embedding(): string {
@@ -92,11 +98,14 @@ export class MapState {
   constructor(private readonly client: DesaClient) {
     client.on('job.progress', (p) => {
       if (p.jobId === this.layoutJob) this.progress = p;
+      else if (p.jobId === this.classifyJob) this.classifyProgress = p;
     });
     client.on('job.done', (e) => {
       if (e.jobId === this.layoutJob) this.layoutDone(e);
       // A cached layout can finish before map.layout's answer names its job.
       else if (e.kind === 'map.layout') this.earlyDone.set(e.jobId, e);
+      if (e.jobId === this.classifyJob && this.classifyWaiter) this.classifyWaiter(e);
+      else if (e.kind === 'map.classify') this.classifyEarlyDone.set(e.jobId, e);
     });
   }
 
@@ -383,18 +392,40 @@ export class MapState {
     });
   }
 
-  /** Trains the classifier (default logistic regression) on labelled subsets; the new columns appear in the colour list. */
+  /**
+   * Trains the classifier (default logistic regression) on labelled subsets as a job (progress and
+   * Cancel in the panel); when it is done the new columns appear in the colour list.
+   */
   async classify(name: string, classes: { label: string; subset: string }[], classifier?: MapClassifierSettings): Promise<void> {
-    if (!this.layout) return;
-    await this.run('training classifier', async () => {
-      this.classification = await this.client.call('map.classify', {
+    if (!this.layout || this.classifyJob) return;
+    await this.run(null, async () => {
+      const { jobId } = await this.client.call('map.classify', {
         embedding: this.layout!.embedding, name, ...(classifier ? { classifier } : {}),
         classes: classes.map((c) => ({ label: c.label, rows: Array.from(this.subsets.get(c.subset)) })),
       });
+      const done = await new Promise<JobDoneEvent>((resolve) => {
+        const early = this.classifyEarlyDone.get(jobId);
+        this.classifyEarlyDone.clear();
+        if (early) return resolve(early);
+        this.classifyJob = jobId;
+        this.classifyWaiter = resolve;
+      }).finally(() => {
+        this.classifyJob = null;
+        this.classifyWaiter = null;
+        this.classifyProgress = null;
+      });
+      if (done.state === 'cancelled') return;
+      if (done.state !== 'done') throw new Error(`classification failed: ${done.error ?? 'unknown error'}`);
+      this.classification = done.result as MapClassifyResult;
       this.columns = (await this.client.call('map.columns', {})).columns;
       this.touch();
       await this.setColourBy(this.classification.columns[1] ?? this.classification.columns[0]);
     });
+  }
+
+  /** Cancels the running classification (it writes no column). */
+  async cancelClassify(): Promise<void> {
+    if (this.classifyJob) await this.client.call('jobs.cancel', { jobId: this.classifyJob });
   }
 
   async exportRows(path: string, format: MapExportFormat, scope: 'selection' | 'all'): Promise<void> {
