@@ -28,4 +28,10 @@ describe('OpenBLAS kernel choice', () => {
     expect(chooseOpenBlasCore(off, cpuinfo(AVX512))).toBeNull();
     expect(off.OPENBLAS_CORETYPE).toBeUndefined();
   });
+
+  it('DESA_OPENBLAS_CORETYPE names the core explicitly, replacing OPENBLAS_CORETYPE', () => {
+    const env: NodeJS.ProcessEnv = { OPENBLAS_CORETYPE: 'Haswell', DESA_OPENBLAS_CORETYPE: 'SKYLAKEX' };
+    expect(chooseOpenBlasCore(env, cpuinfo('fpu sse'))).toBe('SKYLAKEX');
+    expect(env.OPENBLAS_CORETYPE).toBe('SKYLAKEX');
+  });
 });

@@ -86,17 +86,21 @@ const AVX512_FLAGS = ['avx512f', 'avx512bw', 'avx512dq', 'avx512vl'];
  * OpenBLAS 0.3.21 (Debian 12) predates AMD Zen 4 and runs its Haswell (AVX2) kernels there although the CPU has
  * AVX-512; its SkylakeX kernels measured 1.7–2× faster for the model's GEMM shapes (docs/decisions/cpu-kernels.md,
  * third round). OpenBLAS picks its kernels once, when the library loads, from OPENBLAS_CORETYPE, so this must run
- * before the addon (which links OpenBLAS) is required. A value the user set is kept; `DESA_OPENBLAS_CORETYPE=auto`
- * (default) decides from the CPU flags, `off` leaves OpenBLAS's own choice. Child processes (the PyTorch twin of
- * the bench) inherit the variable, so both sides use the same BLAS kernels.
+ * before the addon (which links OpenBLAS) is required. `DESA_OPENBLAS_CORETYPE`: 'auto' (default) asks for SkylakeX
+ * when the CPU has the AVX-512 subsets it needs and OPENBLAS_CORETYPE is unset (a value set by the user or the host is
+ * kept); 'off' leaves OpenBLAS alone; any other value is passed to OpenBLAS as the core name, replacing
+ * OPENBLAS_CORETYPE. Child processes (the bench's PyTorch twin) inherit the variable, so both use the same kernels.
+ * Returns the core name it set, or null.
  */
 export function chooseOpenBlasCore(env: NodeJS.ProcessEnv = process.env, cpuinfo: () => string = readCpuinfo): string | null {
-  if (env.OPENBLAS_CORETYPE || env.DESA_OPENBLAS_CORETYPE === 'off' || process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const wanted = env.DESA_OPENBLAS_CORETYPE ?? 'auto';
+  if (wanted === 'off') return null;
+  if (wanted !== 'auto') return (env.OPENBLAS_CORETYPE = wanted);
+  if (env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return null;
   const flagsLine = cpuinfo().split('\n').find((line) => line.startsWith('flags'));
   const flags = new Set(flagsLine?.split(':')[1]?.trim().split(/\s+/) ?? []);
   if (!AVX512_FLAGS.every((f) => flags.has(f))) return null;
-  env.OPENBLAS_CORETYPE = 'SKYLAKEX';
-  return env.OPENBLAS_CORETYPE;
+  return (env.OPENBLAS_CORETYPE = 'SKYLAKEX');
 }
 
 function readCpuinfo(): string {
