@@ -11,7 +11,17 @@
  * the existing map.json (UMAP rows replaced by point count).
  * Every row records wall and CPU seconds (user + system of this process, all threads) and the
  * load average around it: the machine is shared, and CPU seconds are what a quiet machine pays.
- * Data: Gaussian blobs (20 centres, 64 dimensions, spread comparable to their spacing).
+ *
+ * kNN data (MAP_BENCH_KNN_DATA, default both): 'blobs' = Gaussian blobs (20 centres, 64 dimensions,
+ * spread larger than their spacing: intrinsic dimension ≈ 64, the hardest case for HNSW) and
+ * 'latent' = a 64-d embedding of an 8-d latent (like DESA's, governed by a handful of stellar
+ * parameters) through a fixed random two-layer tanh map, plus noise. For each, recall@10 and query
+ * times at every beam of MAP_BENCH_KNN_EF (default 96,192,384) and at the beam `calibrateExpansion`
+ * picks for recall 0.95 on its own sample (the evaluation queries are other rows).
+ * Index knobs: MAP_BENCH_KNN_M (16), MAP_BENCH_KNN_EF_ADD (128), MAP_BENCH_KNN_THREADS (0 = all).
+ * MAP_BENCH_KNN_INDEX_DIR=/some/dir keeps built indexes there and loads them next time (for
+ * sweeps: the build time is then not measured); without it every index is built and timed.
+ * UMAP data: the 'blobs' above.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +38,7 @@ const umapJsMax = Number(process.env.MAP_BENCH_UMAPJS_MAX ?? 20_000);
 const knnSizes = (process.env.MAP_BENCH_KNN_SIZES ?? (full ? '100000,1000000' : '100000')).split(',').map(Number);
 const parts = new Set((process.env.MAP_BENCH_PARTS ?? 'lasso,knn,umap').split(','));
 
+/** The hard kNN data: 20 Gaussian blobs whose spread (3) exceeds their spacing (centres in ±4). */
 function blobs(n: number, dim: number, seed: number): VectorMatrix {
   const u = mulberry32(seed);
   const g = gaussian(u);
@@ -36,6 +47,48 @@ function blobs(n: number, dim: number, seed: number): VectorMatrix {
   for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) data[i * dim + j] = centres[(i % 20) * dim + j] + 3 * g();
   return { dim, data };
 }
+
+/**
+ * Realistic kNN data: z ~ N(0, I_8), h = tanh(A z + a) with 48 hidden units, x = B h + 0.05·noise,
+ * A, a, B fixed random from the seed. Low intrinsic dimension, like embeddings of stars that a
+ * handful of physical parameters describe.
+ */
+function latent(n: number, dim: number, seed: number, latentDim = 8, hidden = 48): VectorMatrix {
+  const u = mulberry32(seed);
+  const g = gaussian(u);
+  const A = Float64Array.from({ length: hidden * latentDim }, () => g() / Math.sqrt(latentDim) * 1.5);
+  const a = Float64Array.from({ length: hidden }, () => g() * 0.5);
+  const B = Float64Array.from({ length: dim * hidden }, () => g() / Math.sqrt(hidden) * 2);
+  const z = new Float64Array(latentDim);
+  const h = new Float64Array(hidden);
+  const data = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < latentDim; j++) z[j] = g();
+    for (let r = 0; r < hidden; r++) {
+      let s = a[r];
+      for (let j = 0; j < latentDim; j++) s += A[r * latentDim + j] * z[j];
+      h[r] = Math.tanh(s);
+    }
+    for (let c = 0; c < dim; c++) {
+      let s = 0.05 * g();
+      for (let r = 0; r < hidden; r++) s += B[c * hidden + r] * h[r];
+      data[i * dim + c] = s;
+    }
+  }
+  return { dim, data };
+}
+
+const knnData = { blobs, latent } as const;
+type KnnDataName = keyof typeof knnData;
+const knnDataNames = (process.env.MAP_BENCH_KNN_DATA ?? 'blobs,latent').split(',') as KnnDataName[];
+for (const name of knnDataNames) if (!(name in knnData)) throw new Error(`map bench: MAP_BENCH_KNN_DATA has '${name}'; known: ${Object.keys(knnData).join(', ')}`);
+const knnIndexOptions = {
+  connectivity: Number(process.env.MAP_BENCH_KNN_M ?? 16),
+  expansionAdd: Number(process.env.MAP_BENCH_KNN_EF_ADD ?? 128),
+  threads: Number(process.env.MAP_BENCH_KNN_THREADS ?? 0),
+};
+const knnBeams = (process.env.MAP_BENCH_KNN_EF ?? '96,192,384').split(',').map(Number);
+const knnIndexDir = process.env.MAP_BENCH_KNN_INDEX_DIR;
 
 function peakRssSampler(): () => number {
   let peak = process.memoryUsage().rss;
@@ -117,30 +170,50 @@ async function lassoRow(): Promise<Record<string, unknown>> {
   return row;
 }
 
-async function knnRow(n: number): Promise<Record<string, unknown>> {
-  const m = blobs(n, 64, 7);
-  const stop = peakRssSampler();
-  const build = await measured(() => AnnIndex.build(m, { exactBelow: 0 }));
-  const index = build.value;
-  // A few hundred queries spread over the rows; recall against a full float64 scan.
-  const queries = Array.from({ length: 300 }, (_, i) => (i * 7_919_993 + 12_345) % n);
+/** Recall@10 against brute force and single-query latency of `index` at its current beam. */
+function recallAndLatency(index: AnnIndex, queries: number[], truth: Set<number>[]): { recallAt10: number; queryMedianMs: number; queryP95Ms: number } {
   const times: number[] = [];
   let hits = 0;
-  const truth = await measured(() => queries.map((q) => new Set(bruteForceSearch(m, m.data.subarray(q * 64, (q + 1) * 64), 10, q).map((nb) => nb.row))));
   queries.forEach((q, i) => {
     const t1 = performance.now();
     const got = index.searchRow(q, 10);
     times.push(performance.now() - t1);
-    hits += got.filter((nb) => truth.value[i].has(nb.row)).length;
+    hits += got.filter((nb) => truth[i].has(nb.row)).length;
   });
   times.sort((a, b) => a - b);
+  return { recallAt10: hits / (10 * queries.length), queryMedianMs: times[Math.floor(times.length / 2)], queryP95Ms: times[Math.floor(times.length * 0.95)] };
+}
+
+async function knnRow(n: number, data: KnnDataName): Promise<Record<string, unknown>> {
+  const dim = 64;
+  const m = knnData[data](n, dim, 7);
+  const stop = peakRssSampler();
+  const cached = knnIndexDir ? path.join(knnIndexDir, `knn-${data}-${n}-M${knnIndexOptions.connectivity}-efadd${knnIndexOptions.expansionAdd}.usearch`) : null;
+  const fromCache = cached !== null && fs.existsSync(cached);
+  const build = await measured(() => {
+    if (cached === null) return AnnIndex.build(m, { exactBelow: 0, ...knnIndexOptions });
+    return AnnIndex.loadOrBuildFile(cached, m, { exactBelow: 0, targetRecall: 0, ...knnIndexOptions });
+  });
+  const index = build.value;
+  // A few hundred queries spread over the rows; recall against a full float64 scan.
+  const queries = Array.from({ length: 300 }, (_, i) => (i * 7_919_993 + 12_345) % n);
+  const truth = await measured(() => queries.map((q) => new Set(bruteForceSearch(m, m.data.subarray(q * dim, (q + 1) * dim), 10, q).map((nb) => nb.row))));
+  const sweep = knnBeams.map((beam) => {
+    index.setExpansionSearch(beam);
+    const r = { expansionSearch: beam, ...recallAndLatency(index, queries, truth.value) };
+    console.log('map bench knn', data, n, r);
+    return r;
+  });
+  // The beam an index would choose for itself (what the service does after a build), judged on the held-out queries.
+  const calibration = await measured(() => index.calibrateExpansion(0.95));
+  const calibrated = { ...calibration.value, seconds: calibration.seconds, cpuSeconds: calibration.cpuSeconds, heldOut: recallAndLatency(index, queries, truth.value) };
   const row = {
-    points: n, dim: 64, connectivity: 16, expansionAdd: 128, expansionSearch: 96,
-    buildSeconds: build.seconds, buildCpuSeconds: build.cpuSeconds, buildLoadAverage: build.loadAverage,
-    queries: queries.length, queryMedianMs: times[Math.floor(times.length / 2)], queryP95Ms: times[Math.floor(times.length * 0.95)],
-    recallAt10: hits / (10 * queries.length), bruteForceSecondsPerQuery: truth.seconds / queries.length, peakRssMb: stop(),
+    points: n, data, dim, ...knnIndexOptions,
+    ...(fromCache ? { indexLoadedFrom: cached, loadSeconds: build.seconds } : { buildSeconds: build.seconds, buildCpuSeconds: build.cpuSeconds, buildLoadAverage: build.loadAverage }),
+    queries: queries.length, sweep, calibrated,
+    bruteForceSecondsPerQuery: truth.seconds / queries.length, peakRssMb: stop(), loadAverage: os.loadavg(),
   };
-  console.log('map bench knn', row);
+  console.log('map bench knn', JSON.stringify(row));
   return row;
 }
 
@@ -150,13 +223,15 @@ export async function run(): Promise<object> {
   const fresh: Record<string, unknown> = { date: new Date().toISOString(), loadAverage: os.loadavg() };
   if (parts.has('lasso')) fresh.lasso = await lassoRow();
   const knn = [];
-  if (parts.has('knn')) for (const n of knnSizes) knn.push(await knnRow(n));
+  if (parts.has('knn')) for (const n of knnSizes) for (const data of knnDataNames) knn.push(await knnRow(n, data));
   const umap = [];
   if (parts.has('umap')) for (const n of umapSizes) umap.push(await umapRow(n));
   // Merged with the file as it is now (not as it was at the start), so partial runs may overlap.
   const previous = parts.size < 3 && fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  // Rows are replaced by point count (and kNN data set: rows from before it existed were 'blobs').
+  const same = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => a.points === b.points && (a.data ?? 'blobs') === (b.data ?? 'blobs');
   const byPoints = (old: unknown, rows: Record<string, unknown>[]): Record<string, unknown>[] =>
-    [...((old as Record<string, unknown>[] | undefined) ?? []).filter((r) => !rows.some((x) => x.points === r.points)), ...rows]
+    [...((old as Record<string, unknown>[] | undefined) ?? []).filter((r) => !rows.some((x) => same(x, r))), ...rows]
       .sort((a, b) => (a.points as number) - (b.points as number));
   const result: Record<string, unknown> = {
     ...previous,

@@ -25,8 +25,17 @@ export interface AnnOptions {
   connectivity?: number;
   /** Candidate list size while building (default 128). */
   expansionAdd?: number;
-  /** Candidate list size while searching (default 96; more = higher recall, slower). */
+  /**
+   * Candidate list size while searching (default 96; more = higher recall, slower). Changeable
+   * later with `setExpansionSearch` or chosen per index by `calibrateExpansion`.
+   */
   expansionSearch?: number;
+  /**
+   * `loadOrBuild` only: after a build, pick the smallest expansionSearch whose recall@10 on a
+   * sample of the rows, against exact search, reaches this (default 0.95; 0 keeps expansionSearch).
+   * The choice is stored beside the cached index.
+   */
+  targetRecall?: number;
   /**
    * Threads that build the index (default 0: all cores). A multi-threaded build inserts in a
    * varying order, so its graph, and an approximate answer, can differ between runs; pass 1
@@ -53,7 +62,21 @@ export interface KnnResult {
 // its CommonJS entry works, so load that one.
 const usearch = createRequire(import.meta.url)('usearch') as typeof Usearch;
 
-const DEFAULTS = { threads: 0, exactBelow: 10_000, connectivity: 16, expansionAdd: 128, expansionSearch: 96 };
+const DEFAULTS = { threads: 0, exactBelow: 10_000, connectivity: 16, expansionAdd: 128, expansionSearch: 96, targetRecall: 0.95 };
+
+/** The beams `calibrateExpansion` tries, smallest first. */
+const EXPANSION_LADDER = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+
+/** What `calibrateExpansion` measured: the chosen beam and the recall@k it gave on the sample. */
+export interface ExpansionCalibration {
+  expansionSearch: number;
+  recall: number;
+  k: number;
+  sampleSize: number;
+  targetRecall: number;
+  /** Recall measured at each beam tried, smallest first. */
+  tried: { expansionSearch: number; recall: number }[];
+}
 
 /** Euclidean distance between row `i` of `m` and `q`, accumulated in float64. */
 export function distanceToRow(m: VectorMatrix, i: number, q: ArrayLike<number>): number {
@@ -124,7 +147,19 @@ export class AnnIndex {
   private constructor(
     private readonly matrix: VectorMatrix,
     private readonly index: Usearch.Index | null,
+    private expansion: number,
   ) {}
+
+  /** The search beam (candidates examined per query); more = higher recall, slower. */
+  get expansionSearch(): number {
+    return this.expansion;
+  }
+
+  /** Sets the search beam for later searches (no rebuild: the beam is a search-time choice). */
+  setExpansionSearch(expansion: number): void {
+    if (!Number.isInteger(expansion) || expansion < 1) throw new Error(`similarity search: expansionSearch must be a positive integer, got ${expansion}`);
+    this.expansion = expansion;
+  }
 
   /** 'hnsw' when backed by usearch, 'exact' when every search scans the matrix. */
   get kind(): 'hnsw' | 'exact' {
@@ -139,13 +174,13 @@ export class AnnIndex {
   static build(matrix: VectorMatrix, options: AnnOptions = {}): AnnIndex {
     const o = { ...DEFAULTS, ...options };
     const n = rowCount(matrix);
-    if (n < o.exactBelow) return new AnnIndex(matrix, null);
+    if (n < o.exactBelow) return new AnnIndex(matrix, null, o.expansionSearch);
     const index = AnnIndex.emptyIndex(matrix.dim, o);
     const keys = new BigUint64Array(n);
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
     index.add(keys, matrix.data, o.threads);
-    if (o.threads !== 0) return new AnnIndex(matrix, AnnIndex.withSearchThreads(index, matrix.dim, o));
-    return new AnnIndex(matrix, index);
+    if (o.threads !== 0) return new AnnIndex(matrix, AnnIndex.withSearchThreads(index, matrix.dim, o), o.expansionSearch);
+    return new AnnIndex(matrix, index, o.expansionSearch);
   }
 
   /**
@@ -173,18 +208,82 @@ export class AnnIndex {
    */
   static loadOrBuild(projectDir: string, matrix: EmbeddingMatrix, options: AnnOptions = {}): AnnIndex {
     const o = { ...DEFAULTS, ...options };
-    if (rowCount(matrix) < o.exactBelow) return new AnnIndex(matrix, null);
+    if (rowCount(matrix) < o.exactBelow) return new AnnIndex(matrix, null, o.expansionSearch);
     const file = path.join(mapCacheDir(projectDir), `ann-${safeName(matrix.name)}-${matrixHash(matrix)}-M${o.connectivity}.usearch`);
+    return AnnIndex.loadOrBuildFile(file, matrix, o);
+  }
+
+  /**
+   * The index in `file` when it holds `matrix`'s rows, else built and saved there. With
+   * `targetRecall` > 0 a fresh build is calibrated (`calibrateExpansion`) and the chosen beam is
+   * saved in `<file>.json` and reused on load; a cached index without that note keeps
+   * `expansionSearch`.
+   */
+  static loadOrBuildFile(file: string, matrix: VectorMatrix, options: AnnOptions = {}): AnnIndex {
+    const o = { ...DEFAULTS, ...options };
+    const note = `${file}.json`;
     if (fs.existsSync(file)) {
       try {
-        return AnnIndex.load(file, matrix, o);
+        const loaded = AnnIndex.load(file, matrix, o);
+        if (o.targetRecall > 0 && fs.existsSync(note)) {
+          const saved = JSON.parse(fs.readFileSync(note, 'utf8')) as Partial<ExpansionCalibration>;
+          if (saved.targetRecall === o.targetRecall && Number.isInteger(saved.expansionSearch)) loaded.setExpansionSearch(saved.expansionSearch as number);
+        }
+        return loaded;
       } catch {
         // A damaged cache file is rebuilt, never trusted.
       }
     }
     const built = AnnIndex.build(matrix, o);
     built.save(file);
+    if (o.targetRecall > 0 && built.kind === 'hnsw') {
+      const calibration = built.calibrateExpansion(o.targetRecall);
+      fs.writeFileSync(note, JSON.stringify(calibration, null, 2) + '\n');
+    }
     return built;
+  }
+
+  /**
+   * Chooses the smallest search beam (from 16 up to 1024) whose recall@k reaches `targetRecall`
+   * on `sampleSize` rows spread over the matrix, each searched for its k nearest other rows and
+   * compared with an exact scan, and sets it on this index. When no beam reaches the target
+   * the largest is kept. Costs `sampleSize` full scans (seconds at 10^6 rows) plus the searches.
+   */
+  calibrateExpansion(targetRecall = 0.95, k = 10, sampleSize = 200): ExpansionCalibration {
+    const n = this.size;
+    const dim = this.matrix.dim;
+    const count = Math.min(sampleSize, n);
+    // Evenly spread rows with an odd stride, so no block of similar rows dominates the sample.
+    const rows = Int32Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * n) / count));
+    const truth = Array.from(rows, (r) => new Set(bruteForceSearch(this.matrix, this.matrix.data.subarray(r * dim, (r + 1) * dim), k, r).map((nb) => nb.row)));
+    const queries = new Float32Array(count * dim);
+    rows.forEach((r, q) => queries.set(this.matrix.data.subarray(r * dim, (r + 1) * dim), q * dim));
+    const tried: ExpansionCalibration['tried'] = [];
+    for (const expansion of EXPANSION_LADDER) {
+      if (this.index === null && tried.length > 0) break; // exact: every beam gives recall 1
+      let hits = 0;
+      for (let q = 0; q < count; q++) {
+        const got = this.searchOneRow(rows[q], queries.subarray(q * dim, (q + 1) * dim), k, expansion);
+        for (const row of got) if (truth[q].has(row)) hits++;
+      }
+      const recall = hits / (count * k);
+      tried.push({ expansionSearch: expansion, recall });
+      if (recall >= targetRecall) break;
+    }
+    const chosen = tried.at(-1) as ExpansionCalibration['tried'][number];
+    this.expansion = chosen.expansionSearch;
+    return { expansionSearch: chosen.expansionSearch, recall: chosen.recall, k, sampleSize: count, targetRecall, tried };
+  }
+
+  /** The k nearest other rows of row `row` (vector `query`) with beam `expansion`, as rows. */
+  private searchOneRow(row: number, query: Float32Array, k: number, expansion: number): Int32Array {
+    const saved = this.expansion;
+    this.expansion = expansion;
+    try {
+      return this.searchMany(query, k, row, 1).indices;
+    } finally {
+      this.expansion = saved;
+    }
   }
 
   /**
@@ -198,13 +297,18 @@ export class AnnIndex {
     if (index.size() !== rowCount(matrix) || index.dimensions() !== matrix.dim) {
       throw new Error(`${file}: index holds ${index.size()} vectors of dimension ${index.dimensions()}, expected ${rowCount(matrix)} of ${matrix.dim}`);
     }
-    return new AnnIndex(matrix, index);
+    return new AnnIndex(matrix, index, o.expansionSearch);
   }
 
+  /**
+   * usearch searches with a beam of max(its configured expansion_search, results wanted). The
+   * configured one is set to 1 here and every search asks for max(k, beam) results, so the beam is
+   * a per-search choice (`expansionSearch`) that the file format does not fix.
+   */
   private static emptyIndex(dim: number, o: typeof DEFAULTS): Usearch.Index {
     return new usearch.Index({
       dimensions: dim, metric: usearch.MetricKind.L2sq, quantization: usearch.ScalarKind.F32,
-      connectivity: o.connectivity, expansion_add: o.expansionAdd, expansion_search: o.expansionSearch, multi: false,
+      connectivity: o.connectivity, expansion_add: o.expansionAdd, expansion_search: 1, multi: false,
     });
   }
 
@@ -227,7 +331,7 @@ export class AnnIndex {
     const want = Math.min(k, this.size - (exclude >= 0 ? 1 : 0));
     if (want <= 0) return [];
     if (!this.index) return bruteForceSearch(this.matrix, query, want, exclude);
-    const found = this.index.search(query, want + (exclude >= 0 ? 1 : 0), 1);
+    const found = this.index.search(query, Math.max(want + (exclude >= 0 ? 1 : 0), this.expansion), 1);
     return this.refine(Array.from(found.keys, Number), query, want, exclude);
   }
 
@@ -251,7 +355,7 @@ export class AnnIndex {
    * one batch call on every core. With `firstRow` ≥ 0, query q is row firstRow + q itself and is
    * left out. Distances are exact (float64 from the vectors, stored as float32), ties by row.
    */
-  searchMany(queries: Float32Array, k: number, firstRow = -1): KnnResult {
+  searchMany(queries: Float32Array, k: number, firstRow = -1, threads = 0): KnnResult {
     const dim = this.matrix.dim;
     if (queries.length % dim !== 0) throw new Error(`similarity search: ${queries.length} query values are not whole vectors of ${dim}`);
     const count = queries.length / dim;
@@ -264,11 +368,13 @@ export class AnnIndex {
       }
       return { k, indices, distances };
     }
-    const wanted = k + (firstRow >= 0 ? 1 : 0);
-    const found = this.index.search(queries, wanted, 0) as Usearch.BatchMatches;
-    // Scratch for one query's candidates, sorted by insertion (a handful of entries).
-    const rows = new Int32Array(wanted);
-    const dist = new Float64Array(wanted);
+    // Ask for the whole beam: usearch returns its best `wanted`, and the exact refine below may
+    // reorder them (float32 squared vs float64 distances), so the extra candidates are not wasted.
+    const wanted = Math.max(k + (firstRow >= 0 ? 1 : 0), this.expansion);
+    const found = this.index.search(queries, wanted, threads) as Usearch.BatchMatches;
+    // One query's best k so far, sorted by insertion.
+    const rows = new Int32Array(k + 1);
+    const dist = new Float64Array(k + 1);
     for (let q = 0; q < count; q++) {
       const self = firstRow >= 0 ? firstRow + q : -1;
       // One query gives a plain Matches (no counts): all its keys are valid.
@@ -283,7 +389,8 @@ export class AnnIndex {
           s += d * d;
         }
         const d = Math.sqrt(s);
-        let at = kept++;
+        if (kept === k && (d > dist[k - 1] || (d === dist[k - 1] && row > rows[k - 1]))) continue;
+        let at = kept < k ? kept++ : k - 1;
         while (at > 0 && (dist[at - 1] > d || (dist[at - 1] === d && rows[at - 1] > row))) {
           dist[at] = dist[at - 1]; rows[at] = rows[at - 1]; at--;
         }

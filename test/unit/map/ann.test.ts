@@ -97,19 +97,43 @@ describe('ANN similarity search', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desa-ann-'));
     try {
       const built = AnnIndex.loadOrBuild(dir, matrix, { exactBelow: 0 });
-      const files = fs.readdirSync(path.join(dir, 'map'));
-      expect(files).toEqual([`ann-test_x1-${matrixHash(matrix)}-M16.usearch`]);
+      const files = fs.readdirSync(path.join(dir, 'map')).sort();
+      // The index and the note of the beam its calibration chose.
+      expect(files).toEqual([`ann-test_x1-${matrixHash(matrix)}-M16.usearch`, `ann-test_x1-${matrixHash(matrix)}-M16.usearch.json`]);
+      const note = JSON.parse(fs.readFileSync(path.join(dir, 'map', files[1]), 'utf8')) as { expansionSearch: number; targetRecall: number };
+      expect(note.targetRecall).toBe(0.95);
+      expect(note.expansionSearch).toBe(built.expansionSearch);
       const stat = fs.statSync(path.join(dir, 'map', files[0]));
       const again = AnnIndex.loadOrBuild(dir, matrix, { exactBelow: 0 });
       expect(fs.statSync(path.join(dir, 'map', files[0])).mtimeMs).toBe(stat.mtimeMs);
+      expect(again.expansionSearch).toBe(note.expansionSearch);
       for (const q of [0, 777, 4999]) expect(again.searchRow(q, 10)).toEqual(built.searchRow(q, 10));
-      // Other vectors under the same name: a different hash, hence a new cache file.
+      // Other vectors under the same name: a different hash, hence a new cache file (and note).
       const changed = makeMatrix('test/x1', matrix.starIds, 48, matrix.data.map((v) => v + 1));
       AnnIndex.loadOrBuild(dir, changed, { exactBelow: 0 });
-      expect(fs.readdirSync(path.join(dir, 'map')).length).toBe(2);
+      expect(fs.readdirSync(path.join(dir, 'map')).filter((f) => f.endsWith('.usearch')).length).toBe(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('searches with a wider beam for higher recall, and calibrates the beam to a recall goal', () => {
+    const index = AnnIndex.build(matrix, { exactBelow: 0, connectivity: 4, expansionAdd: 16 });
+    index.setExpansionSearch(10);
+    const narrow = recallAt10(index, queries);
+    index.setExpansionSearch(200);
+    const wide = recallAt10(index, queries);
+    // A sparse graph (M 4) with a beam of 10 misses neighbours that a beam of 200 finds.
+    expect(narrow).toBeLessThan(0.9);
+    expect(wide).toBeGreaterThan(narrow + 0.05);
+    const calibration = index.calibrateExpansion(0.95);
+    expect(index.expansionSearch).toBe(calibration.expansionSearch);
+    expect(calibration.tried.at(-1)?.recall).toBeGreaterThanOrEqual(0.95);
+    // Every smaller beam it tried fell short of the goal.
+    for (const t of calibration.tried.slice(0, -1)) expect(t.recall).toBeLessThan(0.95);
+    // The goal holds on queries outside its sample (brute force decides), within sampling noise.
+    expect(recallAt10(index, queries)).toBeGreaterThanOrEqual(0.93);
+    expect(() => index.setExpansionSearch(0)).toThrow(/positive integer/);
   });
 
   it('refuses a query of the wrong dimension', () => {
