@@ -314,9 +314,11 @@ export interface Methods {
       projectDir: string; stage: TrainingStage; size?: 'tiny' | 'small' | 'paper'; config?: Partial<TrainConfig>;
       /**
        * Which imported catalogue column feeds which label (teff, logg, feh, period, distance, binary, age;
-       * conditioning is the six DualFormer labels); omitted ones keep the demo survey's columns.
+       * conditioning is the six DualFormer labels); omitted ones keep the demo survey's columns. The binary
+       * label is positive where a numeric value is above `threshold` (default 0) or a text value is one of
+       * `positive`; a column leaving either class empty fails the job with an error naming it.
        */
-      labels?: Partial<Record<'teff' | 'logg' | 'feh' | 'period' | 'distance' | 'binary' | 'age', { catalog: string; column: string } | null>
+      labels?: Partial<Record<'teff' | 'logg' | 'feh' | 'period' | 'distance' | 'binary' | 'age', { catalog: string; column: string; threshold?: number; positive?: string[] } | null>
         & { conditioning: ({ catalog: string; column: string } | null)[] }>;
     };
     result: { jobId: string };

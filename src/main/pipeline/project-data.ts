@@ -6,6 +6,7 @@ import type { ProjectStore } from '../store';
 import type { StarInfo } from '../../shared/project';
 import type { Spectrum } from '../../shared/survey';
 import { fillNaNs, stitchQuarters, absoluteMagnitude } from '../preprocess';
+import { binaryLabels, type BinaryRule } from './binary-labels';
 
 /**
  * The store methods the training stages use. A stage running in the training worker gets a stand-in
@@ -16,22 +17,42 @@ export const STAGE_STORE_METHODS = ['listStars', 'spectrumIdsOfStar', 'getSpectr
 /** What the stages need of a project store. */
 export type StageStore = Pick<ProjectStore, (typeof STAGE_STORE_METHODS)[number]>;
 
-/** A catalogue column to use as a label: the catalogue's name (file name by default) or id, and the column. */
-export interface LabelSource {
+/**
+ * A catalogue column to use as a label: the catalogue's name (file name by default) or id, and the
+ * column; for the binary fine-tune also how its values become the two classes (BinaryRule).
+ */
+export interface LabelSource extends BinaryRule {
   catalog: string;
   column: string;
 }
 
-/** star id → value of the column (stars without a matched row are absent). */
-export async function labelMap(store: StageStore, src: LabelSource | null): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (!src) return out;
+/** The imported catalogue `src` names. @throws Error naming the catalogue or column when absent */
+async function catalogOf(store: StageStore, src: LabelSource): Promise<{ catalogId: string; name: string }> {
   const catalogs = await store.listCatalogs();
   const cat = catalogs.find((c) => c.catalogId === src.catalog || c.name === src.catalog);
   if (!cat) {
     throw new Error(`label catalogue '${src.catalog}' is not imported in this project (imported: ${catalogs.map((c) => c.name).join(', ') || 'none'})`);
   }
   if (!cat.columns.includes(src.column)) throw new Error(`catalogue '${cat.name}' has no column '${src.column}' (columns: ${cat.columns.join(', ')})`);
+  return cat;
+}
+
+/**
+ * star id → 1 or 0 for the binary fine-tune: numeric values above `src.threshold` (default 0), or
+ * text values among `src.positive`, are positive.
+ * @throws Error naming the column when the rule does not fit it or leaves a class empty
+ */
+export async function binaryLabelMap(store: StageStore, src: LabelSource | null): Promise<Map<string, 0 | 1>> {
+  if (!src) return new Map();
+  const cat = await catalogOf(store, src);
+  return binaryLabels(await store.catalogColumn(cat.catalogId, src.column), src, `'${src.column}' of catalogue '${cat.name}'`);
+}
+
+/** star id → value of the column (stars without a matched row are absent). */
+export async function labelMap(store: StageStore, src: LabelSource | null): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!src) return out;
+  const cat = await catalogOf(store, src);
   for (const r of await store.catalogColumn(cat.catalogId, src.column)) {
     if (r.value !== null && Number.isFinite(r.value) && !out.has(r.starId)) out.set(r.starId, r.value);
   }

@@ -24,7 +24,7 @@ import { spectraStage, splitRows } from '../train/stages/spectra';
 import { lightCurveStage, centreViews, type LightCurveStar } from '../train/stages/lightcurve';
 import { buildSpectraDataset } from '../train/datasets/spectra';
 import { loadLatestCheckpoint } from '../train/checkpoint';
-import { labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource, type StageStore } from './project-data';
+import { binaryLabelMap, labelMap, spectraOfStars, lightCurvesOfStars, absMagnitudeOf, type LabelSource, type StageStore } from './project-data';
 import { writeHeldOut } from './evaluation';
 import { runDirOf } from './run-dir';
 
@@ -230,12 +230,12 @@ export interface FineTuneResult extends TrainResult {
 
 export async function fineTune(ctx: StageContext, task: 'binary' | 'age', cfg: TrainConfig): Promise<FineTuneResult> {
   const p = await pairedInputs(ctx);
-  const target = await labelMap(ctx.store, task === 'binary' ? ctx.labels.binary : ctx.labels.age);
+  const target: Map<string, number> = task === 'binary' ? await binaryLabelMap(ctx.store, ctx.labels.binary) : await labelMap(ctx.store, ctx.labels.age);
   const rows = p.stars.map((s, i) => (target.has(s.starId) ? i : -1)).filter((i) => i >= 0);
   if (rows.length < 8) throw new Error(`fine-tune '${task}': only ${rows.length} paired stars have the label; import the label catalogue first`);
   const y = Float32Array.from(p.stars, (s) => {
     const v = target.get(s.starId);
-    return v === undefined ? NaN : task === 'age' ? v / 11 : v > 0 ? 1 : 0; // age/11 as the reference
+    return v === undefined ? NaN : task === 'age' ? v / 11 : v; // binary: 0/1 already; age/11 as the reference
   });
   setInitSeed(cfg.seed);
   const net = buildDualNet(ctx);

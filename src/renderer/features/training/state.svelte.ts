@@ -15,10 +15,20 @@ export type RunDetailJson = Jsonified<RunDetail>;
 export type EvaluationJson = Jsonified<Evaluation>;
 export type ModelSize = 'tiny' | 'small' | 'paper';
 
-/** An imported catalogue column used as a label ('catalog': the catalogue's id). */
+/**
+ * An imported catalogue column used as a label ('catalog': the catalogue's id); for the binary
+ * fine-tune, numeric values above `threshold` or text values among `positive` are the positives.
+ */
 export interface LabelColumn {
   catalog: string;
   column: string;
+  threshold?: number;
+  positive?: string[];
+}
+
+/** The positive values typed as a comma-separated list (blanks dropped, each value trimmed). */
+export function positiveValuesOf(text: string): string[] {
+  return text.split(',').map((v) => v.trim()).filter((v) => v !== '');
 }
 
 /** What the Train / Fine-tune dialog asks for. */
