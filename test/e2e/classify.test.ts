@@ -79,11 +79,24 @@ async function classify(page: Page, kind: string, name: string): Promise<{ resul
   await page.selectOption('[data-testid=classify-a]', 'blob a');
   await page.selectOption('[data-testid=classify-b]', 'blob b');
   await page.fill('[data-testid=classify-name]', name);
+  // The run is a job: note whether the panel showed its progress (however briefly) while it ran.
+  await page.evaluate(() => {
+    const w = window as unknown as { __classifyProgressSeen: boolean };
+    w.__classifyProgressSeen = false;
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid=classify-progress]')) { w.__classifyProgressSeen = true; observer.disconnect(); }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   await page.click('[data-testid=classify-run]');
   await page.waitForFunction((n) => document.querySelector('[data-testid=classify-result]')?.textContent?.includes(n), kind === 'gmm' ? 'Gaussian mixture' : 'linear SVM', { timeout: 120_000 });
   await page.waitForFunction((id) => (document.querySelector('[data-testid=map-colour]') as HTMLSelectElement | null)?.value === id, `derived:${name}:p_blob_a`);
   const predicted = await rpc<{ kind: string; codes: Int32Array; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
   const p = await rpc<{ values: Float64Array }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
+  expect(await page.evaluate(() => (window as unknown as { __classifyProgressSeen: boolean }).__classifyProgressSeen)).toBe(true);
+  // The job system ran it: listed as done, its progress at the last of its steps (folds, final fit, scoring).
+  const job = (await rpc<{ kind: string; state: string; last: { done: number; total: number; unit: string } | null }[]>('jobs.list', {})).filter((j) => j.kind === 'map.classify').at(-1)!;
+  expect(job.state).toBe('done');
+  expect(job.last).toMatchObject({ unit: 'steps', done: job.last!.total });
   return { resultText: ((await page.textContent('[data-testid=classify-result]')) ?? '').replace(/\s+/g, ' '), codes: Array.from(predicted.codes), categories: predicted.categories, pA: Array.from(p.values) };
 }
 

@@ -272,7 +272,8 @@ describe('fine-tune label picker in Chromium', () => {
     await page.waitForFunction((k) => document.querySelectorAll('[data-testid=train-label] option').length === k, catalogColumns.length);
     const options = await page.locator('[data-testid=train-label] option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, disabled: (o as HTMLOptionElement).disabled })));
     expect(options.map((o) => o.value)).toEqual(catalogColumns.map((c) => c.id));
-    expect(options.filter((o) => !o.disabled).map((o) => o.value)).toEqual(catalogColumns.filter((c) => c.kind === 'numeric').map((c) => c.id));
+    // The binary fine-tune takes text columns too (their positive values are then typed in).
+    expect(options.filter((o) => !o.disabled).map((o) => o.value)).toEqual(catalogColumns.map((c) => c.id));
     // The demo's own binary label is the default; choose the RUWE binary flag instead.
     expect(await page.inputValue('[data-testid=train-label]')).toBe('catalog:cmd_binary_flags.csv:binary_candidate');
     await page.selectOption('[data-testid=train-label]', 'catalog:cmd_binary_flags.csv:ruwe_binary');
@@ -282,7 +283,8 @@ describe('fine-tune label picker in Chromium', () => {
     await page.click('[data-testid=start-training]');
     await page.waitForSelector('[data-testid=training-outcome]:has-text("done")', { timeout: 540_000 });
     const recorded = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
-    expect(recorded.provenance.labels.binary).toEqual({ catalog: 'cmd_binary_flags.csv', column: 'ruwe_binary' });
+    // A numeric column is positive above the threshold (default 0).
+    expect(recorded.provenance.labels.binary).toEqual({ catalog: 'cmd_binary_flags.csv', column: 'ruwe_binary', threshold: 0 });
     expect(recorded.result.stepsDone).toBe(4);
     // The age task offers numeric columns too, defaulting to the demo's ages.
     await page.selectOption('[data-testid=train-stage]', 'finetune-age');
