@@ -12,7 +12,7 @@
  */
 import { mulberry32 } from '../../shared/random';
 import { numpyInterp, numpyLinspace } from './interpolate.js';
-import { meanFloat32, meanFloat64, nanMeanFloat32, stdFloat32, stdFloat64 } from './reductions.js';
+import { GrowingNanMeanFloat32, meanFloat32, meanFloat64, nanMeanFloat32, stdFloat32, stdFloat64 } from './reductions.js';
 import { fft, ifft, rfft } from './fft.js';
 import { qualityBitmask, type QualityMask } from '../survey/quality.js';
 import { definedOnly } from './options.js';
@@ -104,8 +104,9 @@ export function stitchQuarters(quarters: readonly ArrayLike<number>[]): { stitch
   const stitched = new Float32Array(lengths.reduce((a, b) => a + b, 0));
   const offsets = new Float32Array(quarters.length);
   let filled = 0;
+  const stitchedMean = new GrowingNanMeanFloat32(stitched);
   quarters.forEach((q, k) => {
-    const border = k === 0 ? 0 : f32(nanMeanFloat32(q) - nanMeanFloat32(stitched.subarray(0, filled)));
+    const border = k === 0 ? 0 : f32(nanMeanFloat32(q) - stitchedMean.mean(filled));
     offsets[k] = border;
     for (let i = 0; i < q.length; i++) stitched[filled + i] = f32(q[i] - border);
     filled += q.length;

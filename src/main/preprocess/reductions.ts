@@ -78,6 +78,46 @@ export function stdFloat32(a: ArrayLike<number>, mean = meanFloat32(a)): number 
   return f32(Math.sqrt(f32(sumFloat32(sq) / a.length)));
 }
 
+/**
+ * `np.nanmean` (as nanMeanFloat32) of the prefixes a[0:L] of one float32 array that is written
+ * front to back, for growing L. NumPy accumulates complete 8192-element blocks in order, so every
+ * prefix shares the running sum of the complete blocks it holds; those are kept, and each call only
+ * adds the blocks completed since and the partial last block — stitching 17 quarters reads each
+ * sample about once instead of once per later quarter. a[0:L] must not change once asked for.
+ */
+export class GrowingNanMeanFloat32 {
+  /** The array with NaNs as 0 (what nanMeanFloat32 sums), filled up to `seen`. */
+  private readonly zeroed: Float32Array;
+  private seen = 0;
+  private count = 0;
+  /** Running float32 sum after each complete block. */
+  private readonly blockSums: number[] = [];
+
+  constructor(private readonly a: Float32Array) {
+    this.zeroed = new Float32Array(a.length);
+  }
+
+  /** np.nanmean(a[0:length]); NaN when it holds no number. */
+  mean(length: number): number {
+    if (length < this.seen || length > this.a.length) throw new Error(`GrowingNanMeanFloat32: prefix ${length} after ${this.seen} (array of ${this.a.length})`);
+    for (let i = this.seen; i < length; i++) {
+      if (Number.isNaN(this.a[i])) continue;
+      this.zeroed[i] = this.a[i];
+      this.count++;
+    }
+    this.seen = length;
+    const complete = Math.floor(length / NUMPY_BUFSIZE);
+    for (let b = this.blockSums.length; b < complete; b++) {
+      const before = b === 0 ? 0 : this.blockSums[b - 1];
+      this.blockSums.push(f32(before + pairwise(this.zeroed, b * NUMPY_BUFSIZE, NUMPY_BUFSIZE, f32)));
+    }
+    let sum = complete === 0 ? 0 : this.blockSums[complete - 1];
+    const rest = length - complete * NUMPY_BUFSIZE;
+    if (rest > 0) sum = f32(sum + pairwise(this.zeroed, complete * NUMPY_BUFSIZE, rest, f32));
+    return this.count === 0 ? NaN : f32(sum / this.count);
+  }
+}
+
 /** `np.nanmean` of a float32 array: NaNs count as 0 in the float32 sum and are left out of the count. */
 export function nanMeanFloat32(a: ArrayLike<number>): number {
   const filled = new Float32Array(a.length);
