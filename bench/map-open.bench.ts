@@ -6,23 +6,33 @@
  * through the store and map APIs (no survey synth, no training): stars, 64-d 'f' embeddings,
  * a catalogue with a numeric and a categorical column matched by KIC, and a cached UMAP layout
  * (so opening measures reading, not computing). Then, each on a fresh `desa serve` process:
- * - services: map.layout (cache hit) → map.columns → map.column, over /rpc as the GUI calls them;
- *   wall time of each and the server's peak RSS (VmHWM of its process tree);
+ * - services: map.layout (cache hit, its job.done over WS /events) → map.columns → map.column, as
+ *   the GUI calls them; wall time of each and the server's peak RSS (VmHWM of its process tree);
  * - browser: Debian Chromium (software WebGL, test/e2e/app.ts flags) opens the Map screen and
  *   clicks "Compute map"; time until the canvas reports a drawn frame of all points, and the
  *   page's JS heap (CDP Performance metrics). Needs a renderer build in out/ (not built here);
  *   MAP_OPEN_BROWSER=0 skips it.
- * Writes bench/results/map-open.json, with the load average (the machine is shared).
+ * - cache hit, in this process: what the server's map.layout does before it answers (load the
+ *   embedding matrix from the store, hash it for the cache key, read the cached layout), each timed;
+ * Replies holding typed arrays travel as typed frames (src/shared/typed-frame.ts); their size is
+ * recorded. CPU-seconds of this process (synthesis) and of each server's process tree are recorded
+ * beside wall times. Writes bench/results/map-open.json, with the load average (the machine is shared).
+ *
+ * One size: `MAP_OPEN_SIZES=1000000 npm run bench map-open` (see docs/decisions/transport.md for
+ * timings).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium, startServe, type ServeProcess } from '../test/e2e/app';
-import { loadEmbeddingMatrix } from '../src/main/map/matrix';
+import { loadEmbeddingMatrix, matrixHash } from '../src/main/map/matrix';
 import { gaussian, mulberry32 } from '../src/main/map/random';
 import { layoutCacheFile } from '../src/main/map/umap';
 import { ProjectStore } from '../src/main/store/index';
+import { WebSocket } from 'ws';
+import type { JobDoneEvent } from '../src/shared/contract';
+import { readEventMessage, readRpcReply, TOKEN_PARAM } from '../src/shared/rpc';
 
 const sizes = (process.env.MAP_OPEN_SIZES ?? '100000,1000000').split(',').map(Number);
 const withBrowser = process.env.MAP_OPEN_BROWSER !== '0';
@@ -31,6 +41,8 @@ const DIM = 64;
 const BLOBS = 20;
 
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+/** CPU-seconds (user + system) of this process since `from`. */
+const cpuSeconds = (from: NodeJS.CpuUsage): number => { const d = process.cpuUsage(from); return (d.user + d.system) / 1e6; };
 
 /**
  * A project of n stars 'KIC 1000000'… with embeddings, a catalogue and a cached layout.
@@ -38,6 +50,7 @@ const seconds = (t0: number): number => (performance.now() - t0) / 1000;
  */
 async function synthProject(dir: string, n: number): Promise<Record<string, number>> {
   const took: Record<string, number> = {};
+  const cpu0 = process.cpuUsage();
   const store = await ProjectStore.create(dir);
   try {
     let t0 = performance.now();
@@ -90,11 +103,35 @@ async function synthProject(dir: string, n: number): Promise<Record<string, numb
   } finally {
     await store.close();
   }
+  took.cpuSeconds = cpuSeconds(cpu0);
   return took;
 }
 
-/** Peak and current resident memory (MiB) of a process and its descendants, from /proc. */
-function treeMemory(pid: number): { peakRssMb: number; rssMb: number } {
+/**
+ * What map.layout does on a cache hit before it answers, in this process: load the matrix from the
+ * store, hash it (the cache key), read the cached layout file.
+ */
+async function cacheHitParts(dir: string): Promise<Record<string, number>> {
+  const cpu0 = process.cpuUsage();
+  const store = await ProjectStore.open(dir);
+  try {
+    let t0 = performance.now();
+    const matrix = await loadEmbeddingMatrix(store, 'f');
+    const loadMatrixSeconds = seconds(t0);
+    t0 = performance.now();
+    matrixHash(matrix);
+    const hashSeconds = seconds(t0);
+    t0 = performance.now();
+    fs.readFileSync(layoutCacheFile(dir, matrix, {}));
+    const readLayoutSeconds = seconds(t0);
+    return { loadMatrixSeconds, hashSeconds, readLayoutSeconds, cpuSeconds: cpuSeconds(cpu0) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Peak and current resident memory (MiB) and CPU-seconds of a process and its descendants, from /proc. */
+function treeMemory(pid: number): { peakRssMb: number; rssMb: number; cpuSeconds: number } {
   const parent = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -109,19 +146,26 @@ function treeMemory(pid: number): { peakRssMb: number; rssMb: number } {
     for (let q = p, hops = 0; q > 1 && hops < 64; q = parent.get(q) ?? 0, hops++) if (q === pid) return true;
     return false;
   };
-  let peak = 0, rss = 0;
+  let peak = 0, rss = 0, ticks = 0;
   for (const p of parent.keys()) {
     if (!inTree(p)) continue;
     try {
       const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
       peak += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
     } catch {
       // gone
     }
   }
-  return { peakRssMb: Math.round(peak / 1024), rssMb: Math.round(rss / 1024) };
+  // Clock ticks are 1/100 s on Linux (sysconf(_SC_CLK_TCK) = 100 on every common kernel).
+  return { peakRssMb: Math.round(peak / 1024), rssMb: Math.round(rss / 1024), cpuSeconds: ticks / 100 };
 }
+
+/** Size of the last reply to each method (bytes on the wire). */
+const replyBytes = new Map<string, number>();
 
 /** What each server printed (for error messages). */
 const serverOutput = new WeakMap<ServeProcess, string>();
@@ -163,40 +207,63 @@ async function rpcOnce<T>(serve: ServeProcess, method: string, params: Record<st
     const cause = (err as { cause?: unknown }).cause;
     throw new Error(`${method}: ${(err as Error).message} (${cause instanceof Error ? cause.message : String(cause)}); server exit code ${serve.child.exitCode}, its last output:\n${serverOutput.get(serve)?.slice(-2000) ?? ''}`);
   }
-  const reply = (await response.json()) as { ok: boolean; result: T; error?: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error?.message}`);
-  return reply.result;
+  replyBytes.set(method, Number(response.headers.get('content-length') ?? NaN));
+  const reply = await readRpcReply(response);
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result as T;
 }
 
-/** map.layout → done → jobs.result, map.columns, map.column over /rpc on a fresh server. */
+/**
+ * On a fresh server, as the GUI does: map.layout → its job.done event over WS /events (the layout
+ * rides on it as a typed frame) → map.columns → map.column. `afterLayoutReplySeconds` times a
+ * trivial call right after job.done: long when the server's thread is busy with work it starts
+ * after the layout (the similarity index it prepares for the first star click).
+ */
 async function servicesRow(dir: string, n: number): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const serve = await serveProject(dir);
   const started = seconds(t0);
+  const url = new URL(serve.url);
+  const socket = new WebSocket(`ws://${url.host}/events?${TOKEN_PARAM}=${url.searchParams.get(TOKEN_PARAM)}`);
+  const done = new Map<string, { payload: JobDoneEvent; bytes: number; at: number }>();
+  socket.on('message', (data: Buffer, binary: boolean) => {
+    const message = readEventMessage(binary ? data : data.toString('utf8'));
+    if (message.event === 'job.done') {
+      const payload = message.payload as JobDoneEvent;
+      done.set(payload.jobId, { payload, bytes: data.length, at: performance.now() });
+    }
+  });
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
   try {
     const t1 = performance.now();
     const { jobId } = await rpc<{ jobId: string }>(serve, 'map.layout', { embedding: 'f' });
-    for (;;) {
-      const job = (await rpc<{ jobId: string; state: string; error?: string }[]>(serve, 'jobs.list', {})).find((j) => j.jobId === jobId);
-      if (job && job.state !== 'running') {
-        if (job.state !== 'done') throw new Error(`map.layout ended ${job.state}: ${job.error ?? ''}`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    while (!done.has(jobId)) await new Promise((r) => setTimeout(r, 20));
+    const event = done.get(jobId)!;
+    if (event.payload.state !== 'done') throw new Error(`map.layout ended ${event.payload.state}: ${event.payload.error ?? ''}`);
+    const result = event.payload.result as { starIds: string[]; x: Float32Array; cached: boolean };
+    if (result.starIds.length !== n || !(result.x instanceof Float32Array) || !result.cached) {
+      throw new Error(`map.layout gave ${result.starIds.length} points (cached: ${result.cached}, x a ${result.x?.constructor.name}), expected ${n} from the cache as a Float32Array`);
     }
-    const { result } = await rpc<{ result: { starIds: string[]; cached: boolean } }>(serve, 'jobs.result', { jobId });
-    if (result.starIds.length !== n || !result.cached) throw new Error(`map.layout gave ${result.starIds.length} points (cached: ${result.cached}), expected ${n} from the cache`);
-    const layoutSeconds = seconds(t1);
+    const layoutSeconds = (event.at - t1) / 1000;
     const t2 = performance.now();
+    await rpc(serve, 'app.info', {});
+    const afterLayoutReplySeconds = seconds(t2);
+    const t3 = performance.now();
     const { columns } = await rpc<{ columns: { id: string }[] }>(serve, 'map.columns', {});
-    const columnsSeconds = seconds(t2);
+    const columnsSeconds = seconds(t3);
     const teff = columns.find((c) => c.id.endsWith(':teff'));
     if (!teff) throw new Error(`map.columns has no teff column: ${columns.map((c) => c.id).join(', ')}`);
-    const t3 = performance.now();
+    const t4 = performance.now();
     await rpc(serve, 'map.column', { embedding: 'f', column: teff.id });
-    const columnSeconds = seconds(t3);
-    return { serverStartSeconds: started, layoutSeconds, columnsSeconds, columnSeconds, totalSeconds: layoutSeconds + columnsSeconds + columnSeconds, server: treeMemory(serve.child.pid!) };
+    const columnSeconds = seconds(t4);
+    return {
+      serverStartSeconds: started, layoutSeconds, afterLayoutReplySeconds, columnsSeconds, columnSeconds,
+      totalSeconds: layoutSeconds + afterLayoutReplySeconds + columnsSeconds + columnSeconds,
+      layoutEventMb: event.bytes / 2 ** 20, columnReplyMb: (replyBytes.get('map.column') ?? NaN) / 2 ** 20,
+      server: treeMemory(serve.child.pid!),
+    };
   } finally {
+    socket.close();
     await serve.stop();
   }
 }
@@ -246,6 +313,9 @@ export async function run(): Promise<object> {
     try {
       const row: Record<string, unknown> = { stars: n, dim: DIM, loadAverageBefore: os.loadavg() };
       row.synthSeconds = await synthProject(dir, n);
+      console.log('map-open synth', n, row.synthSeconds);
+      row.cacheHit = await cacheHitParts(dir);
+      console.log('map-open cache hit', n, row.cacheHit);
       row.services = await servicesRow(dir, n);
       console.log('map-open services', n, row.services);
       if (withBrowser) {

@@ -28,6 +28,7 @@ import { resolveClassifierSettings } from '../map/classifiers/index';
 import { classificationSteps, classifyInWorker, type PopulationClassification } from './map-classifier';
 import type { ProjectSession } from './project-service';
 import { readStarDetail, warmStarDetail } from './star-detail';
+import { buildAnnIndexInWorker } from './ann-index-in-worker';
 
 /** One embedding loaded for the map: its matrix, a star id → row lookup and (lazily) its ANN index. */
 interface LoadedEmbedding {
@@ -76,6 +77,8 @@ export function exportColumnName(label: string): string {
 
 /** How long the store stays open after the last map request. */
 const STORE_IDLE_MS = 20_000;
+/** Embeddings from this many stars get their similarity index built in a worker (below, the index is an exact scan: nothing to build). */
+const INDEX_IN_WORKER_FROM = 10_000;
 
 interface HeldStore {
   dir: string;
@@ -106,6 +109,8 @@ export class MapService {
   private held: HeldStore | null = null;
   /** (project, embedding) pairs whose first star click has been prepared (see prepareClicks). */
   private readonly prepared = new Set<string>();
+  /** Similarity-index builds running in a worker (see prepareClicks), by the embedding they index. */
+  private readonly indexBuilds = new WeakMap<LoadedEmbedding, Promise<void>>();
   private closed = false;
 
   constructor(
@@ -243,7 +248,7 @@ export class MapService {
     const dir = this.requireDir('map.similar');
     return this.withStore(dir, async (store) => {
       const loaded = await this.load(store, embedding);
-      const index = this.indexOf(dir, loaded);
+      const index = await this.readyIndex(dir, loaded);
       const { matrix } = loaded;
       if ((query.starId === undefined) === (query.rows === undefined)) {
         throw new ContractError('bad-request', 'map.similar: give either starId or rows (a selection)');
@@ -273,7 +278,15 @@ export class MapService {
     const timer = setTimeout(() => {
       if (this.closed) return;
       this.withStore(dir, async (store) => {
-        this.indexOf(dir, await this.load(store, embedding));
+        const loaded = await this.load(store, embedding);
+        // Building the HNSW graph takes minutes at 10^6 stars: in a worker, so the server keeps
+        // answering (map.column, …) meanwhile; indexOf then loads the saved index in milliseconds.
+        if (!loaded.index && loaded.matrix.starIds.length >= INDEX_IN_WORKER_FROM) {
+          const build = buildAnnIndexInWorker(dir, loaded.matrix);
+          this.indexBuilds.set(loaded, build);
+          await build;
+        }
+        this.indexOf(dir, loaded);
         await warmStarDetail(store);
       }).catch(() => this.prepared.delete(key));
     }, 0);
@@ -289,7 +302,7 @@ export class MapService {
       if (loaded) {
         const row = loaded.rowOf.get(starId);
         if (row === undefined) detail.notes.push(`star ${starId} has no embedding '${embedding}', so no neighbours`);
-        else detail.neighbours = this.named(loaded.matrix, this.indexOf(dir, loaded).searchRow(row, k));
+        else detail.neighbours = this.named(loaded.matrix, (await this.readyIndex(dir, loaded)).searchRow(row, k));
       }
       return detail;
     });
@@ -498,6 +511,12 @@ export class MapService {
     const loaded: LoadedEmbedding = { signature, matrix, rowOf: new Map(matrix.starIds.map((s, i) => [s, i])), index: null, layout: null };
     this.loaded.set(key, loaded);
     return loaded;
+  }
+
+  /** The index, after any build prepareClicks started in a worker (else built here, as indexOf does). */
+  private async readyIndex(dir: string, loaded: LoadedEmbedding): Promise<AnnIndex> {
+    await this.indexBuilds.get(loaded)?.catch(() => undefined);
+    return this.indexOf(dir, loaded);
   }
 
   private indexOf(dir: string, loaded: LoadedEmbedding): AnnIndex {
