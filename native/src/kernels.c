@@ -123,6 +123,77 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ------------------------------------------------- AVX-512 GEMM (NN) --- */
+/*
+ * C (M×N) = A (M×K, row-major, lda) · B (K×N, row-major, ldb) [+ C when accumulate], for N a multiple of 16.
+ * Why our own: Debian's OpenBLAS 0.3.21 does not know the newest AVX-512 CPUs (AMD Zen 4/5) and runs its AVX2
+ * (Haswell) kernels there (hosts may also pin OPENBLAS_CORETYPE=Haswell); on this project's VM this register-blocked
+ * kernel (8 rows × 32 columns of accumulators, B rows loaded once per k for all 8 rows) measured about 2× the AVX2
+ * kernel for the convolution and Linear shapes. Used only where the CPU reports AVX-512F; DESA_NATIVE_GEMM=blas
+ * turns it off (OpenBLAS everywhere).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#define DESA_HAVE_GEMM512 1
+
+#define GEMM512_MICRO(MR, NV)                                                                                       \
+  static inline __attribute__((always_inline, target("avx512f"))) void gemm512_##MR##x##NV(                        \
+      int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) { \
+    __m512 acc[MR][NV];                                                                                             \
+    _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++)       \
+      acc[r][v] = accumulate ? _mm512_loadu_ps(C + r * ldc + 16 * v) : _mm512_setzero_ps();                         \
+    for (int64_t k = 0; k < K; k++) {                                                                               \
+      __m512 b[NV];                                                                                                 \
+      _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(B + k * ldb + 16 * v);           \
+      _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                                        \
+        const __m512 a = _mm512_set1_ps(A[r * lda + k]);                                                            \
+        _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);       \
+      }                                                                                                             \
+    }                                                                                                               \
+    _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++)       \
+      _mm512_storeu_ps(C + r * ldc + 16 * v, acc[r][v]);                                                            \
+  }
+GEMM512_MICRO(8, 2)
+GEMM512_MICRO(1, 2)
+GEMM512_MICRO(8, 1)
+GEMM512_MICRO(1, 1)
+
+__attribute__((target("avx512f"))) static void gemm512_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                                                          const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
+  for (int64_t j = 0; j < N; j += 32) {
+    const int wide = N - j >= 32;
+    int64_t i = 0;
+    for (; i + 8 <= M; i += 8) {
+      if (wide) gemm512_8x2(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
+      else gemm512_8x1(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
+    }
+    for (; i < M; i++) {
+      if (wide) gemm512_1x2(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
+      else gemm512_1x1(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
+    }
+  }
+}
+#endif
+
+static int use_gemm512 = 0; /* set in Init from the CPU and DESA_NATIVE_GEMM */
+
+/* C = A·B (+ C when accumulate), row-major, no transposes: our AVX-512 kernel where it applies, else OpenBLAS. */
+static void sgemm_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+                     int64_t ldc, int accumulate) {
+#ifdef DESA_HAVE_GEMM512
+  if (use_gemm512 && N % 16 == 0) {
+    gemm512_nn(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    return;
+  }
+#endif
+  if (K == 0) {
+    if (!accumulate) for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, sizeof(float) * (size_t)N);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb,
+              accumulate ? 1.0f : 0.0f, C, (int)ldc);
+}
+
 /* ------------------------------------------------------------- conv1d --- */
 /*
  * 1-D convolution in NWC layout, as tfjs's conv1d lowers to conv2d with height 1.
@@ -177,8 +248,7 @@ static napi_value Conv1dForward(napi_env env, napi_callback_info info) {
   if (!cols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (im2col)"); return NULL; }
   for (int64_t b = 0; b < g.B; b++) {
     im2col(x, cols, &g, b, 0, g.outW);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g.outW, (int)g.Cout, (int)kc, 1.0f, cols, (int)kc,
-                w, (int)g.Cout, 0.0f, out + b * g.outW * g.Cout, (int)g.Cout);
+    sgemm_nn(g.outW, g.Cout, kc, cols, kc, w, g.Cout, out + b * g.outW * g.Cout, g.Cout, 0);
   }
   free(cols);
   return NULL;
@@ -989,6 +1059,17 @@ static napi_value LinearForward(napi_env env, napi_callback_info info) {
   const int64_t rows = get_int(env, argv[4]), in = get_int(env, argv[5]), out = get_int(env, argv[6]);
   if (bias) for (int64_t r = 0; r < rows; r++) memcpy(y + r * out, bias, sizeof(float) * (size_t)out);
   if (in == 0) { if (!bias) memset(y, 0, sizeof(float) * (size_t)(rows * out)); return NULL; }
+  if (use_gemm512 && out % 16 == 0) {
+    /* the AVX-512 kernel wants B = wᵀ (in × out) row-major: a transposed copy of the (small) weight */
+    float *wt = malloc(sizeof(float) * (size_t)(in * out));
+    if (wt) {
+      for (int64_t o = 0; o < out; o++)
+        for (int64_t i = 0; i < in; i++) wt[i * out + o] = w[o * in + i];
+      sgemm_nn(rows, out, in, x, in, wt, out, y, out, bias ? 1 : 0);
+      free(wt);
+      return NULL;
+    }
+  }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)out, (int)in, 1.0f, x, (int)in, w, (int)in,
               bias ? 1.0f : 0.0f, y, (int)out);
   return NULL;
@@ -1071,12 +1152,7 @@ static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
       }
     }
     float *out = pool > 1 ? scratch : y + r0 * Cout;
-    if (K > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)Cout, (int)K, 1.0f, cols, (int)K, wf,
-                  (int)Cout, 0.0f, out, (int)Cout);
-    } else {
-      memset(out, 0, sizeof(float) * (size_t)(rows * Cout));
-    }
+    sgemm_nn(rows, Cout, K, cols, K, wf, Cout, out, Cout, 0);
     desa_bias_act_rows(out, bf, rows, Cout, act);
     if (pool > 1) {
       /* max into the pooled row; NaN wins, as in maxPool1dForward */
@@ -1092,6 +1168,86 @@ static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
   free(wf);
   free(cols);
   free(scratch);
+  return NULL;
+}
+
+/* ------------------------------------------------ inference attention --- */
+/*
+ * attentionInference(x, wq, bq, wk, bk, wv, bv, wo, bo, cos, sin, y, B, T, D, H, R)
+ * `MHA_rotary` without a key mask and without gradients, on x (B, T, D) with nn.Linear weights (D, D) and biases (D):
+ * q, k, v in one GEMM against the concatenated weights; partial RoPE (rotate-half on the first R features of each
+ * head, tables (≥ T, R)) applied in place to q and k; q scaled by 1/√d; per (batch, head) softmax(q·kᵀ)·v written
+ * straight into its columns of the merged (B, T, D) buffer; then the output projection into y. The same float32
+ * operations in the same order as the op-by-op layers, without the splitHeads/mergeHeads transposes or any of the
+ * ~15 intermediate tensors.
+ */
+static napi_value AttentionInference(napi_env env, napi_callback_info info) {
+  napi_value argv[17];
+  if (!get_args(env, info, 17, argv)) return NULL;
+  const float *x = typed_data(env, argv[0], NULL);
+  const float *w[4], *bias[4];
+  for (int i = 0; i < 4; i++) {
+    w[i] = typed_data(env, argv[1 + 2 * i], NULL);
+    bias[i] = typed_data(env, argv[2 + 2 * i], NULL);
+    if (!w[i] || !bias[i]) return NULL;
+  }
+  const float *cs = typed_data(env, argv[9], NULL);
+  const float *sn = typed_data(env, argv[10], NULL);
+  float *y = typed_data(env, argv[11], NULL);
+  if (!x || !cs || !sn || !y) return NULL;
+  const int64_t B = get_int(env, argv[12]), T = get_int(env, argv[13]), D = get_int(env, argv[14]), H = get_int(env, argv[15]);
+  const int64_t R = get_int(env, argv[16]), d = D / H, half = R / 2, rows = B * T, D3 = 3 * D;
+  float *wt = malloc(sizeof(float) * (size_t)(D * D3 + D * D));
+  float *qkv = malloc(sizeof(float) * (size_t)(rows * D3));
+  float *merged = malloc(sizeof(float) * (size_t)(rows * D));
+  float *scores = malloc(sizeof(float) * (size_t)(T * T + R));
+  if (!wt || !qkv || !merged || !scores) {
+    free(wt); free(qkv); free(merged); free(scores);
+    napi_throw_error(env, NULL, "desa_kernels: out of memory (attentionInference)");
+    return NULL;
+  }
+  float *wot = wt + D * D3, *tmp = scores + T * T;
+  /* wt (D × 3D) = [Wqᵀ | Wkᵀ | Wvᵀ]; wot = Woᵀ */
+  for (int p = 0; p < 3; p++)
+    for (int64_t o = 0; o < D; o++)
+      for (int64_t i = 0; i < D; i++) wt[i * D3 + p * D + o] = w[p][o * D + i];
+  for (int64_t o = 0; o < D; o++)
+    for (int64_t i = 0; i < D; i++) wot[i * D + o] = w[3][o * D + i];
+  for (int64_t r = 0; r < rows; r++)
+    for (int p = 0; p < 3; p++) memcpy(qkv + r * D3 + p * D, bias[p], sizeof(float) * (size_t)D);
+  sgemm_nn(rows, D3, D, x, D, wt, D3, qkv, D3, 1);
+
+  const float scale = (float)(1.0 / sqrt((double)d));
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t t = r % T;
+    const float *c = cs + t * R, *s = sn + t * R;
+    for (int p = 0; p < 2; p++) {
+      for (int64_t h = 0; h < H; h++) {
+        float *v = qkv + r * D3 + p * D + h * d;
+        memcpy(tmp, v, sizeof(float) * (size_t)R);
+        for (int64_t j = 0; j < half; j++) v[j] = tmp[j] * c[j] + (-tmp[j + half]) * s[j];
+        for (int64_t j = half; j < R; j++) v[j] = tmp[j] * c[j] + tmp[j - half] * s[j];
+      }
+    }
+    float *q = qkv + r * D3;
+    for (int64_t j = 0; j < D; j++) q[j] *= scale;
+  }
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t h = 0; h < H; h++) {
+      const float *Q = qkv + b * T * D3 + h * d, *K = Q + D, *V = Q + 2 * D;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)d, 1.0f, Q, (int)D3, K, (int)D3, 0.0f,
+                  scores, (int)T);
+      desa_softmax_rows(scores, scores, T, T);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)d, (int)T, 1.0f, scores, (int)T, V, (int)D3,
+                  0.0f, merged + b * T * D + h * d, (int)D);
+    }
+  }
+  for (int64_t r = 0; r < rows; r++) memcpy(y + r * D, bias[3], sizeof(float) * (size_t)D);
+  sgemm_nn(rows, D, D, merged, D, wot, D, y, D, 1);
+  free(wt);
+  free(qkv);
+  free(merged);
+  free(scores);
   return NULL;
 }
 
@@ -1129,9 +1285,14 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"dropoutBackward", NULL, DropoutBackward, NULL, NULL, NULL, napi_default, NULL},
     {"linearForward", NULL, LinearForward, NULL, NULL, NULL, napi_default, NULL},
     {"convBlockInference", NULL, ConvBlockInference, NULL, NULL, NULL, napi_default, NULL},
+    {"attentionInference", NULL, AttentionInference, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
+#ifdef DESA_HAVE_GEMM512
+  const char *gemm = getenv("DESA_NATIVE_GEMM");
+  use_gemm512 = __builtin_cpu_supports("avx512f") && !(gemm && strcmp(gemm, "blas") == 0);
+#endif
   openblas_set_num_threads(1); /* measured: 2 threads is slower on 2 vCPUs; DESA_BLAS_THREADS overrides in JS */
 #ifdef __GLIBC__
   /*

@@ -8,7 +8,10 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { tf } from '../../../src/main/model/tf';
 import type { Tensor } from '../../../src/main/model/tf';
-import { inferenceConvBlock } from '../../../src/main/model/backend/fused-layers';
+import { inferenceAttention, inferenceConvBlock } from '../../../src/main/model/backend/fused-layers';
+import { RotaryMultiHeadAttention } from '../../../src/main/model/layers/attention';
+import { Linear } from '../../../src/main/model/layers/linear';
+import { rotaryInvFreq, rotaryTables } from '../../../src/main/model/layers/rope';
 import { Conv1d, maxPool1d } from '../../../src/main/model/layers/conv';
 import { BatchNorm1d } from '../../../src/main/model/layers/norm';
 import { silu } from '../../../src/main/model/layers/activations';
@@ -119,6 +122,64 @@ describe('inference conv block (Conv1d → eval BatchNorm → SiLU → MaxPool1d
     expectClose(plainBlock(x, conv, bn, true, 2), after, 2e-6);
     conv.dispose();
     bn.dispose();
+  });
+});
+
+describe('inference attention (q/k/v, RoPE, softmax, heads and output projection in one native call)', () => {
+  // [batch, T, D, heads, rotary fraction, table length]
+  const cases: [number, number, number, number, number, number][] = [
+    [2, 10, 32, 4, 0.5, 10], // the Conformer's layout: RoPE on half of each head
+    [3, 7, 24, 2, 1, 16], // RoPE over the whole head, tables longer than T, D not a multiple of 16 (OpenBLAS path)
+    [2, 5, 16, 1, 0.25, 5], // one head
+  ];
+  for (const [b, t, dim, heads, fraction, tableLen] of cases) {
+    it(`B${b} T${t} D${dim} ${heads} heads, RoPE fraction ${fraction}: equals the op-by-op module`, () => {
+      setInitSeed(dim + t);
+      const mha = new RotaryMultiHeadAttention({ dim, numHeads: heads, rotaryFraction: fraction });
+      for (const lin of [mha.query, mha.key, mha.value, mha.output]) lin.bias!.assign(rand([dim], dim + 1, 0, 0.2));
+      const rope = rotaryTables(tableLen, rotaryInvFreq(mha.rotaryDims));
+      const x = rand([b, t, dim], 9);
+      const expected = withNative(false, () => tf.tidy(() => mha.forward(x, rope).dataSync().slice()));
+      const got = withNative(true, () => inferenceAttention(x, mha, rope.cos, rope.sin, heads));
+      expect(got!.shape).toEqual([b, t, dim]);
+      expectClose(expected, got!.dataSync(), 2e-6);
+      mha.dispose();
+    });
+  }
+
+  it('steps aside for a key mask and while a gradient tape records', () => {
+    setInitSeed(5);
+    const mha = new RotaryMultiHeadAttention({ dim: 16, numHeads: 2 });
+    const rope = rotaryTables(6, rotaryInvFreq(mha.rotaryDims));
+    const x = rand([2, 6, 16], 3);
+    const mask = tf.tensor2d([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]]);
+    const masked = (native: boolean) => withNative(native, () => tf.tidy(() => mha.forward(x, rope, mask).dataSync().slice()));
+    expectClose(masked(false), masked(true), 2e-6);
+    withNative(true, () => {
+      let insideTape: Tensor | null | undefined;
+      tf.grad((t: Tensor) => {
+        insideTape = inferenceAttention(t, mha, rope.cos, rope.sin, 2);
+        return tf.sum(mha.forward(t, rope));
+      })(x);
+      expect(insideTape).toBeNull();
+    });
+    mha.dispose();
+  });
+});
+
+describe('Linear on the AVX-512 GEMM (output width a multiple of 16)', () => {
+  it('equals matMul + bias with the plain kernels, with gradients', () => {
+    setInitSeed(6);
+    const lin = new Linear(40, 48);
+    lin.bias!.assign(rand([48], 2, 0, 0.5));
+    const x = rand([37, 40], 4);
+    const run = (native: boolean) => withNative(native, () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(lin.forward(x))) as tf.Scalar, [lin.weight, lin.bias!]);
+      return [lin.forward(x), value, grads[lin.weight.name], grads[lin.bias!.name]].map((t) => t.dataSync().slice());
+    });
+    const plain = run(false), native = run(true);
+    plain.forEach((p, i) => expectClose(p, native[i], 2e-5));
+    lin.dispose();
   });
 });
 

@@ -368,3 +368,35 @@ export function inferenceConvBlock(x: Tensor, block: InferenceConvBlock): Tensor
     b, len, cin, cout, k, block.padLeft, outLen, norm?.eps ?? 0, block.act === 'silu' ? 1 : 0, pool);
   return tf.tensor(y, [b, pooledLen, cout], 'float32');
 }
+
+/** Weight (out, in) and bias of an nn.Linear. */
+export interface LinearParts {
+  weight: Tensor;
+  bias: Tensor | null;
+}
+
+/**
+ * Inference (no gradient) of RoPE multi-head self-attention without a key mask, x (B, T, D) → (B, T, D): the q/k/v
+ * projections as one GEMM, partial RoPE in place, softmax(q·kᵀ/√d)·v per head written straight into the merged
+ * layout, and the output projection, in ONE native call (no head transposes, none of the ~15 intermediate tensors).
+ * Same float32 operations in the same order as the op-by-op layers. Null when not on native cpu, while a gradient
+ * tape records, or for shapes it does not cover (a projection without bias, RoPE tables shorter than T).
+ */
+export function inferenceAttention(x: Tensor, proj: { query: LinearParts; key: LinearParts; value: LinearParts; output: LinearParts },
+  cos: Tensor, sin: Tensor, numHeads: number): Tensor | null {
+  const parts = [proj.query, proj.key, proj.value, proj.output];
+  if (parts.some((p) => !p.bias)) return null;
+  const addon = addonFor(x, cos, sin, ...parts.flatMap((p) => [p.weight, p.bias!]));
+  if (!addon || tf.engine().isTapeOn() || x.rank !== 3 || x.size === 0) return null;
+  const [b, t, dim] = x.shape as [number, number, number];
+  const [tableLen, r] = cos.shape as [number, number];
+  const headDim = dim / numHeads;
+  if (!Number.isInteger(headDim) || cos.rank !== 2 || sin.rank !== 2 || sin.shape[0] !== tableLen || sin.shape[1] !== r
+    || r % 2 !== 0 || r > headDim || tableLen < t) return null;
+  if (parts.some((p) => p.weight.rank !== 2 || p.weight.shape[0] !== dim || p.weight.shape[1] !== dim || p.bias!.size !== dim)) return null;
+  const y = outputFloat32(x.size);
+  addon.attentionInference(f32(x)!, f32(proj.query.weight)!, f32(proj.query.bias!)!, f32(proj.key.weight)!, f32(proj.key.bias!)!,
+    f32(proj.value.weight)!, f32(proj.value.bias!)!, f32(proj.output.weight)!, f32(proj.output.bias!)!, f32(cos)!, f32(sin)!, y,
+    b, t, dim, numHeads, r);
+  return tf.tensor(y, x.shape, 'float32');
+}

@@ -60,6 +60,9 @@ export interface NativeKernelAddon {
     beta: Float32Array | null, mean: Float32Array | null, variance: Float32Array | null, y: Float32Array, batch: number,
     length: number, inChannels: number, outChannels: number, kernelSize: number, padLeft: number, outLength: number,
     eps: number, act: 0 | 1, pool: number): void;
+  attentionInference(x: Float32Array, wq: Float32Array, bq: Float32Array, wk: Float32Array, bk: Float32Array,
+    wv: Float32Array, bv: Float32Array, wo: Float32Array, bo: Float32Array, cos: Float32Array, sin: Float32Array,
+    y: Float32Array, batch: number, seqLen: number, dim: number, numHeads: number, rotaryDims: number): void;
   setThreads(n: number): void;
 }
 
@@ -76,7 +79,7 @@ const REQUIRED_FUNCTIONS: (keyof NativeKernelAddon)[] = [
   'batchMatMul', 'conv1dForward', 'conv1dBackpropInput', 'conv1dBackpropFilter', 'binary', 'reduce', 'softmax', 'unary',
   'transpose', 'compare', 'stridedCopy', 'softmaxGrad', 'adamwStep', 'siluForward', 'siluBackward', 'channelNormForward',
   'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'dropoutForward',
-  'dropoutBackward', 'linearForward', 'convBlockInference', 'setThreads',
+  'dropoutBackward', 'linearForward', 'convBlockInference', 'attentionInference', 'setThreads',
 ];
 
 /** CPU flags OpenBLAS's SkylakeX (AVX-512) kernels need. */

@@ -7,6 +7,7 @@ import type { Tensor } from '../tf';
 import { Module } from '../params';
 import { Linear } from './linear';
 import { applyPartialRotary, RotaryEmbedding, type RotaryTables } from './rope';
+import { inferenceAttention } from '../backend/fused-layers';
 
 /** (B, T, H·d) → (B, H, T, d). */
 export function splitHeads(x: Tensor, numHeads: number): Tensor {
@@ -89,6 +90,9 @@ export class RotaryMultiHeadAttention extends Module {
   /** x (B, T, D) with RoPE tables of width rotaryDims → (B, T, D). */
   forward(x: Tensor, rope: RotaryTables, keyMask?: Tensor): Tensor {
     return tf.tidy(() => {
+      // Inference without a mask: the whole module is one native call (null while a gradient tape records).
+      const fast = keyMask ? null : inferenceAttention(x, this, rope.cos, rope.sin, this.numHeads);
+      if (fast) return fast;
       const q = applyPartialRotary(splitHeads(this.query.forward(x), this.numHeads), rope);
       const k = applyPartialRotary(splitHeads(this.key.forward(x), this.numHeads), rope);
       const v = splitHeads(this.value.forward(x), this.numHeads);
