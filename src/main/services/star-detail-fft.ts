@@ -1,78 +1,96 @@
 /**
  * Planned real FFTs for the star-detail panel's ACF and log-amplitude spectrum.
  *
- * preprocess/fft.ts is the general, reference-checked transform (any length, mixed radix); it
- * spends a cold star click ~130 ms on the two ACF transforms and the Bluestein transform of the
- * FFT channel, because its radix-2 loop strides through one long table of roots and recomputes
- * cos/sin for every rfft bin and the Bluestein chirp through BigInt. A click transforms the same few
- * lengths again and again, so here every length gets a plan once — the bit-reversal permutation,
- * the twiddles of each radix-2 stage laid out contiguously, the rfft post-processing twiddles and
- * the Bluestein chirp with its transformed filter — and a transform is then only arithmetic.
- * Twiddles are still computed directly with cos/sin (no recurrences), so the results agree with
- * NumPy's pocketfft to round-off (test/unit/services/star-detail.test.ts checks them against numpy
- * and scipy).
+ * preprocess/fft.ts is the general, reference-checked transform (any length); a cold star click
+ * spent ~60 ms in it (on a loaded machine): the ACF zero-padded a 69k-sample light curve to the next
+ * power of two (262,144) and transformed twice, and the FFT channel's Bluestein transform ran on
+ * 131,072 points, with cos/sin recomputed for every rfft bin and the chirp through BigInt. Here:
+ * - lengths are 5-smooth (2^a·3^b·5^c) instead of powers of two: the ACF pads to 2·nextSmooth(n)
+ *   (~2n) and Bluestein runs on nextSmooth(2n − 1), about half the points;
+ * - transforms are Stockham passes of radix 4, 2, 3 and 5 with per-pass contiguous twiddle tables;
+ * - every length gets its plan once (twiddles, rfft post-processing twiddles, Bluestein chirp and
+ *   transformed filter): a click transforms the same few lengths again and again.
+ * Twiddles are computed directly with cos/sin (no recurrences), so the results agree with NumPy's
+ * pocketfft to round-off (test/unit/services/star-detail.test.ts checks them against numpy and scipy).
  */
 
 /** Plans kept (by length); a click needs three, a few more cover stars of other lengths. */
 const CACHED_PLANS = 12;
 
-/** An in-place complex FFT of one power-of-two length. */
-class PowerOfTwoPlan {
-  private readonly bitReversed: Uint32Array;
-  /** cos/sin of 2πk/len for the stage of length len at [len/2 + k], k < len/2 (forward uses −sin). */
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+/** The radices of a 5-smooth n (4s first: fewer passes), or null when n has another prime factor. */
+function smoothRadices(n: number): number[] | null {
+  const radices: number[] = [];
+  let m = n;
+  while (m % 4 === 0) { radices.push(4); m /= 4; }
+  for (const p of [2, 3, 5]) while (m % p === 0) { radices.push(p); m /= p; }
+  return m === 1 ? radices : null;
+}
+
+/** The smallest 2^a·3^b·5^c ≥ n. */
+export function nextSmooth(n: number): number {
+  let best = Infinity;
+  for (let p5 = 1; p5 < 2 * n; p5 *= 5) {
+    for (let p35 = p5; p35 < 2 * n; p35 *= 3) {
+      let v = p35;
+      while (v < n) v *= 2;
+      if (v < best) best = v;
+    }
+  }
+  return Math.max(1, best);
+}
+
+/** One Stockham pass: its radix, the span of the passes before it, and its twiddles (jm·(R−1) + r−1). */
+interface Pass {
+  radix: number;
+  span: number;
+  twRe: Float64Array;
+  twIm: Float64Array;
+}
+
+/**
+ * A complex FFT of one 5-smooth length: Stockham autosort passes of radix 4, 2, 3 and 5 (results
+ * in natural order, no bit reversal), each reading its twiddles from its own contiguous table.
+ * Smooth lengths let the panel zero-pad only to ~2n (the ACF) and run Bluestein on ~2n points,
+ * about half of what the next power of two costs.
+ */
+class SmoothPlan {
+  private readonly passes: Pass[] = [];
+  private readonly workRe: Float64Array;
+  private readonly workIm: Float64Array;
 
   constructor(readonly n: number) {
-    this.bitReversed = new Uint32Array(n);
-    const bits = Math.round(Math.log2(n));
-    for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
-      this.bitReversed[i] = r;
-    }
-    this.cos = new Float64Array(Math.max(1, n));
-    this.sin = new Float64Array(Math.max(1, n));
-    for (let half = 1; half < n; half <<= 1) {
-      for (let k = 0; k < half; k++) {
-        const angle = (Math.PI * k) / half;
-        this.cos[half + k] = Math.cos(angle);
-        this.sin[half + k] = Math.sin(angle);
+    const radices = smoothRadices(n);
+    if (!radices) throw new Error(`SmoothPlan: ${n} is not 5-smooth`);
+    let span = 1;
+    for (const radix of radices) {
+      const twRe = new Float64Array(span * (radix - 1));
+      const twIm = new Float64Array(span * (radix - 1));
+      for (let jm = 0; jm < span; jm++) {
+        for (let r = 1; r < radix; r++) {
+          const angle = (-2 * Math.PI * r * jm) / (span * radix);
+          twRe[jm * (radix - 1) + r - 1] = Math.cos(angle);
+          twIm[jm * (radix - 1) + r - 1] = Math.sin(angle);
+        }
       }
+      this.passes.push({ radix, span, twRe, twIm });
+      span *= radix;
     }
+    this.workRe = new Float64Array(n);
+    this.workIm = new Float64Array(n);
   }
 
   /** Forward DFT X_k = Σ_j x_j e^{−2πi jk/n} of (re, im), in place. */
   forward(re: Float64Array, im: Float64Array): void {
-    const n = this.n;
-    const rev = this.bitReversed;
-    for (let i = 0; i < n; i++) {
-      const j = rev[i];
-      if (i < j) {
-        let t = re[i]; re[i] = re[j]; re[j] = t;
-        t = im[i]; im[i] = im[j]; im[j] = t;
-      }
+    let xr = re, xi = im, yr = this.workRe, yi = this.workIm;
+    for (const pass of this.passes) {
+      pass.radix === 4 ? radix4(pass, this.n, xr, xi, yr, yi)
+        : pass.radix === 2 ? radix2(pass, this.n, xr, xi, yr, yi)
+          : pass.radix === 3 ? radix3(pass, this.n, xr, xi, yr, yi)
+            : radix5(pass, this.n, xr, xi, yr, yi);
+      [xr, yr] = [yr, xr];
+      [xi, yi] = [yi, xi];
     }
-    // Length-2 butterflies need no twiddle.
-    for (let a = 0; a + 1 < n; a += 2) {
-      const br = re[a + 1], bi = im[a + 1];
-      re[a + 1] = re[a] - br; im[a + 1] = im[a] - bi;
-      re[a] += br; im[a] += bi;
-    }
-    const cos = this.cos, sin = this.sin;
-    for (let half = 2; half < n; half <<= 1) {
-      const len = half << 1;
-      for (let start = 0; start < n; start += len) {
-        for (let k = 0; k < half; k++) {
-          const a = start + k, b = a + half;
-          const wr = cos[half + k], wi = -sin[half + k];
-          const xr = re[b] * wr - im[b] * wi;
-          const xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr; im[b] = im[a] - xi;
-          re[a] += xr; im[a] += xi;
-        }
-      }
-    }
+    if (xr !== re) { re.set(xr); im.set(xi); }
   }
 
   /** Inverse DFT x_j = (1/n) Σ_k X_k e^{+2πi jk/n}, in place (the forward transform with re and im swapped). */
@@ -83,25 +101,107 @@ class PowerOfTwoPlan {
   }
 }
 
-function nextPowerOfTwo(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
+// Each pass: for input index j = block·span + jm, the R inputs x[j + r·n/R] times their twiddles
+// go through a length-R DFT into y[block·span·R + jm + r·span].
+
+function radix2({ span, twRe, twIm }: Pass, n: number, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const stride = n / 2;
+  for (let block = 0, j = 0; j < stride; block += span * 2) {
+    for (let jm = 0; jm < span; jm++, j++) {
+      const wr = twRe[jm], wi = twIm[jm];
+      const br = xr[j + stride] * wr - xi[j + stride] * wi, bi = xr[j + stride] * wi + xi[j + stride] * wr;
+      const out = block + jm;
+      yr[out] = xr[j] + br; yi[out] = xi[j] + bi;
+      yr[out + span] = xr[j] - br; yi[out + span] = xi[j] - bi;
+    }
+  }
+}
+
+function radix4({ span, twRe, twIm }: Pass, n: number, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const stride = n / 4;
+  for (let block = 0, j = 0; j < stride; block += span * 4) {
+    for (let jm = 0; jm < span; jm++, j++) {
+      const t = jm * 3;
+      const j1 = j + stride, j2 = j1 + stride, j3 = j2 + stride;
+      const v0r = xr[j], v0i = xi[j];
+      const v1r = xr[j1] * twRe[t] - xi[j1] * twIm[t], v1i = xr[j1] * twIm[t] + xi[j1] * twRe[t];
+      const v2r = xr[j2] * twRe[t + 1] - xi[j2] * twIm[t + 1], v2i = xr[j2] * twIm[t + 1] + xi[j2] * twRe[t + 1];
+      const v3r = xr[j3] * twRe[t + 2] - xi[j3] * twIm[t + 2], v3i = xr[j3] * twIm[t + 2] + xi[j3] * twRe[t + 2];
+      const t0r = v0r + v2r, t0i = v0i + v2i, t1r = v0r - v2r, t1i = v0i - v2i;
+      const t2r = v1r + v3r, t2i = v1i + v3i, t3r = v1r - v3r, t3i = v1i - v3i;
+      const out = block + jm;
+      yr[out] = t0r + t2r; yi[out] = t0i + t2i;
+      yr[out + span] = t1r + t3i; yi[out + span] = t1i - t3r; // t1 − i·t3
+      yr[out + 2 * span] = t0r - t2r; yi[out + 2 * span] = t0i - t2i;
+      yr[out + 3 * span] = t1r - t3i; yi[out + 3 * span] = t1i + t3r; // t1 + i·t3
+    }
+  }
+}
+
+const SIN_60 = Math.sqrt(3) / 2;
+
+function radix3({ span, twRe, twIm }: Pass, n: number, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const stride = n / 3;
+  for (let block = 0, j = 0; j < stride; block += span * 3) {
+    for (let jm = 0; jm < span; jm++, j++) {
+      const t = jm * 2;
+      const j1 = j + stride, j2 = j1 + stride;
+      const v0r = xr[j], v0i = xi[j];
+      const v1r = xr[j1] * twRe[t] - xi[j1] * twIm[t], v1i = xr[j1] * twIm[t] + xi[j1] * twRe[t];
+      const v2r = xr[j2] * twRe[t + 1] - xi[j2] * twIm[t + 1], v2i = xr[j2] * twIm[t + 1] + xi[j2] * twRe[t + 1];
+      const sr = v1r + v2r, si = v1i + v2i, dr = v1r - v2r, di = v1i - v2i;
+      const mr = v0r - sr / 2, mi = v0i - si / 2;
+      const out = block + jm;
+      yr[out] = v0r + sr; yi[out] = v0i + si;
+      yr[out + span] = mr + SIN_60 * di; yi[out + span] = mi - SIN_60 * dr; // m − i·sin60·d
+      yr[out + 2 * span] = mr - SIN_60 * di; yi[out + 2 * span] = mi + SIN_60 * dr;
+    }
+  }
+}
+
+/** cos/sin of −2πk/5, k = 0…4. */
+const ROOT5_RE = Float64Array.from({ length: 5 }, (_, k) => Math.cos((-2 * Math.PI * k) / 5));
+const ROOT5_IM = Float64Array.from({ length: 5 }, (_, k) => Math.sin((-2 * Math.PI * k) / 5));
+
+function radix5({ span, twRe, twIm }: Pass, n: number, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const stride = n / 5;
+  const vr = new Float64Array(5), vi = new Float64Array(5);
+  for (let block = 0, j = 0; j < stride; block += span * 5) {
+    for (let jm = 0; jm < span; jm++, j++) {
+      vr[0] = xr[j]; vi[0] = xi[j];
+      for (let r = 1; r < 5; r++) {
+        const at = j + r * stride, t = jm * 4 + r - 1;
+        vr[r] = xr[at] * twRe[t] - xi[at] * twIm[t];
+        vi[r] = xr[at] * twIm[t] + xi[at] * twRe[t];
+      }
+      const out = block + jm;
+      for (let k = 0; k < 5; k++) {
+        let sr = 0, si = 0;
+        for (let q = 0; q < 5; q++) {
+          const w = (q * k) % 5;
+          sr += vr[q] * ROOT5_RE[w] - vi[q] * ROOT5_IM[w];
+          si += vr[q] * ROOT5_IM[w] + vi[q] * ROOT5_RE[w];
+        }
+        yr[out + k * span] = sr; yi[out + k * span] = si;
+      }
+    }
+  }
 }
 
 /**
- * A forward complex DFT of any length n: the power-of-two plan itself, or Bluestein's chirp-z on
- * one (the chirp exp(−πi k²/n) and the transformed conjugate-chirp filter are part of the plan).
+ * A forward complex DFT of any length n: the smooth plan itself, or Bluestein's chirp-z on a
+ * smooth length ≥ 2n − 1 (the chirp exp(−πi k²/n) and the transformed conjugate-chirp filter are
+ * part of the plan).
  */
 class ComplexPlan {
-  private readonly pow2: PowerOfTwoPlan;
+  private readonly grid: SmoothPlan;
   private readonly chirp: { re: Float64Array; im: Float64Array; filterRe: Float64Array; filterIm: Float64Array } | null = null;
 
   constructor(readonly n: number) {
-    const direct = (n & (n - 1)) === 0;
-    this.pow2 = powerOfTwoPlan(direct ? n : nextPowerOfTwo(2 * n - 1));
+    const direct = smoothRadices(n) !== null;
+    this.grid = smoothPlan(direct ? n : nextSmooth(2 * n - 1));
     if (direct) return;
-    const m = this.pow2.n;
+    const m = this.grid.n;
     const re = new Float64Array(n), im = new Float64Array(n);
     const twoN = 2 * n;
     for (let k = 0; k < n; k++) {
@@ -116,7 +216,7 @@ class ComplexPlan {
       filterRe[k] = filterRe[m - k] = re[k];
       filterIm[k] = filterIm[m - k] = -im[k];
     }
-    this.pow2.forward(filterRe, filterIm);
+    this.grid.forward(filterRe, filterIm);
     this.chirp = { re, im, filterRe, filterIm };
   }
 
@@ -125,23 +225,23 @@ class ComplexPlan {
     const n = this.n;
     if (!this.chirp) {
       outRe.set(xr); outIm.set(xi);
-      this.pow2.forward(outRe, outIm);
+      this.grid.forward(outRe, outIm);
       return;
     }
     const { re: cr, im: ci, filterRe, filterIm } = this.chirp;
-    const m = this.pow2.n;
+    const m = this.grid.n;
     const ar = new Float64Array(m), ai = new Float64Array(m);
     for (let k = 0; k < n; k++) {
       ar[k] = xr[k] * cr[k] - xi[k] * ci[k];
       ai[k] = xr[k] * ci[k] + xi[k] * cr[k];
     }
-    this.pow2.forward(ar, ai);
+    this.grid.forward(ar, ai);
     for (let k = 0; k < m; k++) {
       const r = ar[k] * filterRe[k] - ai[k] * filterIm[k];
       ai[k] = ar[k] * filterIm[k] + ai[k] * filterRe[k];
       ar[k] = r;
     }
-    this.pow2.inverse(ar, ai);
+    this.grid.inverse(ar, ai);
     for (let k = 0; k < n; k++) {
       outRe[k] = ar[k] * cr[k] - ai[k] * ci[k];
       outIm[k] = ar[k] * ci[k] + ai[k] * cr[k];
@@ -214,7 +314,7 @@ function planCache<T>(make: (n: number) => T): (n: number) => T {
   };
 }
 
-const powerOfTwoPlan = planCache((n) => new PowerOfTwoPlan(n));
+const smoothPlan = planCache((n) => new SmoothPlan(n));
 const complexPlan = planCache((n) => new ComplexPlan(n));
 const realPlan = planCache((n) => new RealPlan(n));
 
@@ -227,9 +327,7 @@ export function plannedRfft(x: ArrayLike<number>): { re: Float64Array; im: Float
   return realPlan(x.length).forward(x);
 }
 
-/** The power of two m ≥ 2n (at least 4) the ACF zero-pads to, so its circular correlation is linear. */
+/** The even smooth length m ≥ 2n (at least 4) the ACF zero-pads to, so its circular correlation is linear. */
 export function acfPaddedLength(n: number): number {
-  let m = 4;
-  while (m < 2 * n) m *= 2;
-  return m;
+  return Math.max(4, 2 * nextSmooth(n));
 }
