@@ -90,6 +90,9 @@ static double get_double(napi_env env, napi_value v) {
 }
 
 /* ---------------------------------------------------------------- GEMM --- */
+static void sgemm_xn(int transA, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                     float *C, int64_t ldc, int accumulate);
+
 
 /*
  * batchMatMul(a, b, out, batchA, batchB, batch, M, N, K, transA, transB)
@@ -117,8 +120,8 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
       memset(ci, 0, sizeof(float) * (size_t)M * N);
       continue;
     }
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f,
-                ai, lda, bb, ldb, 0.0f, ci, N);
+    if (!tB) sgemm_xn(tA, M, N, K, ai, lda, bb, ldb, ci, N, 0);
+    else cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, CblasTrans, M, N, K, 1.0f, ai, lda, bb, ldb, 0.0f, ci, N);
   }
   return NULL;
 }
@@ -136,8 +139,10 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
 #include <immintrin.h>
 #define DESA_HAVE_GEMM512 1
 
-#define GEMM512_MICRO(MR, NV)                                                                                       \
-  static inline __attribute__((always_inline, target("avx512f"))) void gemm512_##MR##x##NV(                        \
+/* A[r, k] of a row-major A (M×K, lda), or of Aᵀ when A is stored K×M (TA = 1). */
+#define GEMM512_A(TA, r, k) ((TA) ? A[(k) * lda + (r)] : A[(r) * lda + (k)])
+#define GEMM512_MICRO(TA, MR, NV)                                                                                   \
+  static inline __attribute__((always_inline, target("avx512f"))) void gemm512_##TA##_##MR##x##NV(                 \
       int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) { \
     __m512 acc[MR][NV];                                                                                             \
     _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++)       \
@@ -146,43 +151,55 @@ static napi_value BatchMatMul(napi_env env, napi_callback_info info) {
       __m512 b[NV];                                                                                                 \
       _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(B + k * ldb + 16 * v);           \
       _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                                        \
-        const __m512 a = _mm512_set1_ps(A[r * lda + k]);                                                            \
+        const __m512 a = _mm512_set1_ps(GEMM512_A(TA, r, k));                                                       \
         _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);       \
       }                                                                                                             \
     }                                                                                                               \
     _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) _Pragma("GCC unroll 2") for (int v = 0; v < NV; v++)       \
       _mm512_storeu_ps(C + r * ldc + 16 * v, acc[r][v]);                                                            \
   }
-GEMM512_MICRO(8, 2)
-GEMM512_MICRO(1, 2)
-GEMM512_MICRO(8, 1)
-GEMM512_MICRO(1, 1)
+GEMM512_MICRO(0, 8, 2)
+GEMM512_MICRO(0, 1, 2)
+GEMM512_MICRO(0, 8, 1)
+GEMM512_MICRO(0, 1, 1)
+GEMM512_MICRO(1, 8, 2)
+GEMM512_MICRO(1, 1, 2)
+GEMM512_MICRO(1, 8, 1)
+GEMM512_MICRO(1, 1, 1)
 
-__attribute__((target("avx512f"))) static void gemm512_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                                                          const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
-  for (int64_t j = 0; j < N; j += 32) {
-    const int wide = N - j >= 32;
-    int64_t i = 0;
-    for (; i + 8 <= M; i += 8) {
-      if (wide) gemm512_8x2(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
-      else gemm512_8x1(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
-    }
-    for (; i < M; i++) {
-      if (wide) gemm512_1x2(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
-      else gemm512_1x1(K, A + i * lda, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);
-    }
+/* C (M×N) = op(A)·B [+ C]; op(A) = A (M×K) or, with transA, Aᵀ of A stored K×M. N a multiple of 16. */
+#define GEMM512_DRIVER(TA)                                                                                          \
+  __attribute__((target("avx512f"))) static void gemm512_##TA(int64_t M, int64_t N, int64_t K, const float *A,     \
+      int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {                            \
+    for (int64_t j = 0; j < N; j += 32) {                                                                           \
+      const int wide = N - j >= 32;                                                                                 \
+      int64_t i = 0;                                                                                                \
+      for (; i + 8 <= M; i += 8) {                                                                                  \
+        const float *Ai = (TA) ? A + i : A + i * lda;                                                               \
+        if (wide) gemm512_##TA##_8x2(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);                     \
+        else gemm512_##TA##_8x1(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);                          \
+      }                                                                                                             \
+      for (; i < M; i++) {                                                                                          \
+        const float *Ai = (TA) ? A + i : A + i * lda;                                                               \
+        if (wide) gemm512_##TA##_1x2(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);                     \
+        else gemm512_##TA##_1x1(K, Ai, lda, B + j, ldb, C + i * ldc + j, ldc, accumulate);                          \
+      }                                                                                                             \
+    }                                                                                                               \
   }
-}
+GEMM512_DRIVER(0)
+GEMM512_DRIVER(1)
 #endif
 
 static int use_gemm512 = 0; /* set in Init from the CPU and DESA_NATIVE_GEMM */
 
-/* C = A·B (+ C when accumulate), row-major, no transposes: our AVX-512 kernel where it applies, else OpenBLAS. */
-static void sgemm_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
-                     int64_t ldc, int accumulate) {
+/* C = op(A)·B (+ C when accumulate), row-major; op(A) = A (M×K, lda) or Aᵀ (A stored K×M, lda) when transA. Our
+ * AVX-512 kernel where it applies (N a multiple of 16), else OpenBLAS. */
+static void sgemm_xn(int transA, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
+                     float *C, int64_t ldc, int accumulate) {
 #ifdef DESA_HAVE_GEMM512
   if (use_gemm512 && N % 16 == 0) {
-    gemm512_nn(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    if (transA) gemm512_1(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+    else gemm512_0(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
     return;
   }
 #endif
@@ -190,8 +207,13 @@ static void sgemm_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t ld
     if (!accumulate) for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, sizeof(float) * (size_t)N);
     return;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb,
-              accumulate ? 1.0f : 0.0f, C, (int)ldc);
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, (int)M, (int)N, (int)K, 1.0f, A, (int)lda,
+              B, (int)ldb, accumulate ? 1.0f : 0.0f, C, (int)ldc);
+}
+
+static void sgemm_nn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+                     int64_t ldc, int accumulate) {
+  sgemm_xn(0, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }
 
 /* ------------------------------------------------------------- conv1d --- */
@@ -265,12 +287,14 @@ static napi_value Conv1dBackpropInput(napi_env env, napi_callback_info info) {
   ConvGeom g;
   read_geom(env, argv + 3, &g);
   const int64_t kc = g.k * g.Cin;
-  float *dcols = malloc(sizeof(float) * (size_t)(g.outW * kc));
+  float *dcols = malloc(sizeof(float) * (size_t)(g.outW * kc + g.Cout * kc));
   if (!dcols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (col2im)"); return NULL; }
   memset(dx, 0, sizeof(float) * (size_t)(g.B * g.W * g.Cin));
+  float *wT = dcols + g.outW * kc; /* wᵀ (Cout × kc), so dy·wᵀ is a plain product for the AVX-512 GEMM */
+  for (int64_t j = 0; j < kc; j++)
+    for (int64_t c = 0; c < g.Cout; c++) wT[c * kc + j] = w[j * g.Cout + c];
   for (int64_t b = 0; b < g.B; b++) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g.outW, (int)kc, (int)g.Cout, 1.0f,
-                dy + b * g.outW * g.Cout, (int)g.Cout, w, (int)g.Cout, 0.0f, dcols, (int)kc);
+    sgemm_nn(g.outW, kc, g.Cout, dy + b * g.outW * g.Cout, g.Cout, wT, kc, dcols, kc, 0);
     float *dxb = dx + b * g.W * g.Cin;
     for (int64_t o = 0; o < g.outW; o++) {
       const float *row = dcols + o * kc;
@@ -302,8 +326,7 @@ static napi_value Conv1dBackpropFilter(napi_env env, napi_callback_info info) {
   if (!cols) { napi_throw_error(env, NULL, "desa_kernels: out of memory (im2col)"); return NULL; }
   for (int64_t b = 0; b < g.B; b++) {
     im2col(x, cols, &g, b, 0, g.outW);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kc, (int)g.Cout, (int)g.outW, 1.0f, cols, (int)kc,
-                dy + b * g.outW * g.Cout, (int)g.Cout, b == 0 ? 0.0f : 1.0f, dw, (int)g.Cout);
+    sgemm_xn(1, kc, g.Cout, g.outW, cols, kc, dy + b * g.outW * g.Cout, g.Cout, dw, g.Cout, b > 0);
   }
   free(cols);
   return NULL;

@@ -183,6 +183,37 @@ describe('Linear on the AVX-512 GEMM (output width a multiple of 16)', () => {
   });
 });
 
+describe('training GEMMs on the AVX-512 kernel (widths that are multiples of 16)', () => {
+  for (const [tA, m, k, n] of [[false, 19, 23, 32], [true, 21, 9, 48], [false, 8, 40, 16], [true, 33, 17, 16]] as [boolean, number, number, number][]) {
+    it(`matMul ${tA ? 'aᵀ' : 'a'}·b, ${m}×${k} by ${k}×${n}, with gradients`, () => {
+      const a = rand(tA ? [3, k, m] : [3, m, k], 1), b = rand([3, k, n], 2);
+      const f = (x: Tensor, y: Tensor) => tf.matMul(x, y, tA, false);
+      const run = (native: boolean) => withNative(native, () => {
+        const w = rand([3, m, n], 3);
+        const grads = tf.grads((x: Tensor, y: Tensor) => tf.sum(tf.mul(f(x, y), w)))([a, b]);
+        return [f(a, b), ...grads].map((t) => t.dataSync().slice());
+      });
+      const plain = run(false), native = run(true);
+      plain.forEach((p, i) => expectClose(p, native[i], 2e-5));
+    });
+  }
+
+  it("Conv1d 16→32, k3 'same' (a CNN block's shapes): output and gradients for x and weight", () => {
+    setInitSeed(7);
+    const conv = new Conv1d(16, 32, 3, { padding: 'same', bias: false });
+    const x = rand([3, 29, 16], 5);
+    const run = (native: boolean) => withNative(native, () => {
+      const w = rand([3, 29, 32], 6);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(conv.forward(x), w)) as tf.Scalar, [conv.weight]);
+      const dx = tf.grad((t: Tensor) => tf.sum(tf.mul(conv.forward(t), w)))(x);
+      return [value, grads[conv.weight.name], dx].map((t) => t.dataSync().slice());
+    });
+    const plain = run(false), native = run(true);
+    plain.forEach((p, i) => expectClose(p, native[i], 2e-5));
+    conv.dispose();
+  });
+});
+
 describe("DESA's spectra encoder in eval mode", () => {
   /** The tiny model with every BatchNorm given trained-like statistics. */
   function model(): SpectraEncoderModel {
