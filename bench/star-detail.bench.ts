@@ -14,6 +14,7 @@
  * load average beside them (the build machines are shared).
  *
  * Run: node --import tsx bench/star-detail.bench.ts   (writes bench/results/star-detail.json)
+ * STAR_DETAIL_BENCH_PAUSE_MS (default 3000) is the pause between the map opening and the first click;
  * STAR_DETAIL_BENCH_STARS (default 40) sets the project size; STAR_DETAIL_BENCH_PROJECT=DIR reuses a
  * project that has an embedding 'f' instead of generating one.
  */
@@ -70,7 +71,7 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
     // The map opens: a colour column (this starts the click preparation), then the user looks at it.
     const prepCpu0 = process.cpuUsage();
     await services.call('map.column', { embedding: 'f', column: 'star:ra' });
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.STAR_DETAIL_BENCH_PAUSE_MS ?? 3000)));
     const prepCpu = process.cpuUsage(prepCpu0);
     const first = await click(ids[0]);
     const cold: number[] = [];

@@ -189,6 +189,13 @@ export function movingAverage(x: Float32Array, window = 13): Float32Array {
   // scipy's savgol coefficients differ from 1/13 in the last ulps, so ndimage takes its general
   // (non-symmetric) path: last tap first, then the others left to right.
   for (let i = 0; i < n; i++) {
+    // Away from the edges no reflection is needed: index x directly (same sums, same order).
+    if (i >= half && i + half < n) {
+      let acc = x[i + half] * w;
+      for (let j = i - half; j < i + half; j++) acc += x[j] * w;
+      out[i] = acc;
+      continue;
+    }
     let acc = at(i + half) * w;
     for (let j = -half; j < half; j++) acc += at(i + j) * w;
     out[i] = acc;

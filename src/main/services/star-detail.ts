@@ -163,17 +163,29 @@ const productCache = new WeakMap<ProjectStore, Lru<Promise<Products>>>();
  * @throws ContractError 'not-found' naming the star when the project has no such star
  */
 export async function readStarDetail(store: ProjectStore, starId: string): Promise<StarDetail> {
-  // Independent reads go out together; the catalogue values are never cached (a new import shows at once).
-  const rowRead = store.database.one<Row>('SELECT * FROM stars WHERE star_id = $1', [starId]);
+  // The catalogue values (never cached: a new import shows at once) are read while the star's row,
+  // with its spectrum ids in the same query, is; its products start as soon as that row is there.
   const catalogRead = catalogValuesOf(store, starId);
-  const [row, catalog] = await Promise.all([rowRead, catalogRead]);
+  catalogRead.catch(() => undefined); // awaited below; an unknown star must not leave it unobserved
+  const row = await store.database.one<Row>(
+    `SELECT s.*, (SELECT list(spectrum_id ORDER BY lmjd, spectrum_id) FROM spectra WHERE star_id = s.star_id) AS spectrum_ids
+     FROM stars s WHERE s.star_id = $1`, [starId]);
   if (!row) throw new ContractError('not-found', `${store.dir}: no star '${starId}' in the project`);
   const star: StarDetail['star'] = {
     starId, kic: asNumber(row.kic), epic: asNumber(row.epic), designation: (row.designation as string | null) ?? null,
     ra: asNumber(row.ra), dec: asNumber(row.dec), spectra: asNumber(row.n_spectra) ?? 0, lightCurves: asNumber(row.n_lightcurves) ?? 0,
   };
-  const products = await productsOf(store, star);
+  const spectrumIds = listOfStrings(row.spectrum_ids);
+  const [products, catalog] = await Promise.all([productsOf(store, star, spectrumIds), catalogRead]);
   return { star, spectrum: products.spectrum, lightCurve: products.lightCurve, catalog, neighbours: [], notes: [...products.notes] };
+}
+
+/** A DuckDB LIST of VARCHAR as the node API returns it (an array, or an object holding `items`). */
+function listOfStrings(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  const items = Array.isArray(value) ? value : (value as { items?: unknown[] }).items;
+  if (!Array.isArray(items)) throw new Error(`star detail: unexpected spectrum id list ${JSON.stringify(value)}`);
+  return items.map(String);
 }
 
 /**
@@ -192,7 +204,7 @@ export async function warmStarDetail(store: ProjectStore): Promise<void> {
 }
 
 /** The star's spectrum and light-curve products, from the cache when its data has not changed. */
-function productsOf(store: ProjectStore, star: StarDetail['star']): Promise<Products> {
+function productsOf(store: ProjectStore, star: StarDetail['star'], spectrumIds: string[]): Promise<Products> {
   let cache = productCache.get(store);
   if (!cache) productCache.set(store, (cache = new Lru(CACHED_STARS)));
   const key = `${star.starId}\0${star.kic}\0${star.spectra}\0${star.lightCurves}`;
@@ -202,7 +214,7 @@ function productsOf(store: ProjectStore, star: StarDetail['star']): Promise<Prod
     const spectrumNotes: string[] = [];
     const lightCurveNotes: string[] = [];
     const [spectrum, lightCurve] = await Promise.all([
-      spectrumOf(store, star.starId, spectrumNotes),
+      spectrumOf(store, spectrumIds, spectrumNotes),
       star.kic !== null ? lightCurveOf(store, star.kic, lightCurveNotes) : null,
     ]);
     return { spectrum, lightCurve, notes: [...spectrumNotes, ...lightCurveNotes] };
@@ -213,8 +225,7 @@ function productsOf(store: ProjectStore, star: StarDetail['star']): Promise<Prod
   return computed;
 }
 
-async function spectrumOf(store: ProjectStore, starId: string, notes: string[]): Promise<StarDetail['spectrum']> {
-  const ids = await store.spectrumIdsOfStar(starId);
+async function spectrumOf(store: ProjectStore, ids: string[], notes: string[]): Promise<StarDetail['spectrum']> {
   if (ids.length === 0) return null;
   const spectrum = await store.getSpectrum(ids[0]);
   if (!spectrum) return null;
