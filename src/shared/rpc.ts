@@ -1,6 +1,7 @@
 /**
- * Wire format shared by the transports of src/shared/contract.ts (Electron IPC, HTTP + WebSocket)
- * and the JSON mapping every result goes through.
+ * Wire format shared by the transports of src/shared/contract.ts (Electron IPC, HTTP + WebSocket),
+ * the contract form every result goes through (`jsonify`: JSON with typed arrays kept) and the
+ * readers of the server's replies and events (JSON, or typed frames: typed-frame.ts).
  */
 import { decodeTypedFrame, TYPED_FRAME_CONTENT_TYPE } from './typed-frame';
 import { ContractError, type ContractErrorJson, type EventName, type Events, type Jsonified, type PlainJson } from './contract';
@@ -14,7 +15,7 @@ export interface RpcRequest {
 /** Reply to an RpcRequest: a result or a contract error, never a thrown exception. */
 export type RpcResponse = { ok: true; result: unknown } | { ok: false; error: ContractErrorJson };
 
-/** One pushed event (WS text frame or IPC event message). */
+/** One pushed event (WS text or typed-frame message, or IPC event message). */
 export interface EventMessage<E extends EventName = EventName> {
   event: E;
   payload: Events[E];
