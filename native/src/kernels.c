@@ -1070,8 +1070,12 @@ static napi_value DropoutBackward(napi_env env, napi_callback_info info) {
  * y prefilled with the bias (instead of a GEMM and a broadcast add over the whole output).
  */
 static napi_value LinearForward(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!get_args(env, info, 7, argv)) return NULL;
+  napi_value argv[8];
+  size_t argc = 8;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7) {
+    napi_throw_error(env, NULL, "desa_kernels: wrong number of arguments");
+    return NULL;
+  }
   const float *x = typed_data(env, argv[0], NULL);
   const float *w = typed_data(env, argv[1], NULL);
   float *y = typed_data(env, argv[3], NULL);
@@ -1080,21 +1084,22 @@ static napi_value LinearForward(napi_env env, napi_callback_info info) {
   napi_typeof(env, argv[2], &biasType);
   const float *bias = biasType == napi_null || biasType == napi_undefined ? NULL : typed_data(env, argv[2], NULL);
   const int64_t rows = get_int(env, argv[4]), in = get_int(env, argv[5]), out = get_int(env, argv[6]);
+  const int act = argc > 7 ? (int)get_int(env, argv[7]) : 0; /* 1: SiLU on the output (inference FFN) */
   if (bias) for (int64_t r = 0; r < rows; r++) memcpy(y + r * out, bias, sizeof(float) * (size_t)out);
-  if (in == 0) { if (!bias) memset(y, 0, sizeof(float) * (size_t)(rows * out)); return NULL; }
-  if (use_gemm512 && out % 16 == 0) {
+  float *wt = in > 0 && use_gemm512 && out % 16 == 0 ? malloc(sizeof(float) * (size_t)(in * out)) : NULL;
+  if (in == 0) {
+    if (!bias) memset(y, 0, sizeof(float) * (size_t)(rows * out));
+  } else if (wt) {
     /* the AVX-512 kernel wants B = wᵀ (in × out) row-major: a transposed copy of the (small) weight */
-    float *wt = malloc(sizeof(float) * (size_t)(in * out));
-    if (wt) {
-      for (int64_t o = 0; o < out; o++)
-        for (int64_t i = 0; i < in; i++) wt[i * out + o] = w[o * in + i];
-      sgemm_nn(rows, out, in, x, in, wt, out, y, out, bias ? 1 : 0);
-      free(wt);
-      return NULL;
-    }
+    for (int64_t o = 0; o < out; o++)
+      for (int64_t i = 0; i < in; i++) wt[i * out + o] = w[o * in + i];
+    sgemm_nn(rows, out, in, x, in, wt, out, y, out, bias ? 1 : 0);
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)out, (int)in, 1.0f, x, (int)in, w, (int)in,
+                bias ? 1.0f : 0.0f, y, (int)out);
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)out, (int)in, 1.0f, x, (int)in, w, (int)in,
-              bias ? 1.0f : 0.0f, y, (int)out);
+  free(wt);
+  if (act) desa_silu_forward(y, y, (size_t)(rows * out));
   return NULL;
 }
 
@@ -1116,6 +1121,41 @@ HOT void desa_bias_act_rows(float *t, const float *bias, int64_t rows, int64_t C
     for (int64_t c = 0; c < C; c++) row[c] += bias[c];
   }
   if (act) desa_silu_forward(t, t, (size_t)(rows * C));
+}
+
+/* im2col of the rows r0 … r0 + rows of the (B·outLen) output, which may span batch elements (stride 1). */
+static void im2col_rows(const float *x, float *cols, int64_t r0, int64_t rows, int64_t outLen, int64_t L, int64_t Cin,
+                        int64_t k, int64_t padLeft) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t b = (r0 + r) / outLen, o = (r0 + r) % outLen;
+    const float *xb = x + b * L * Cin;
+    float *row = cols + r * k * Cin;
+    for (int64_t t = 0; t < k; t++) {
+      const int64_t pos = o - padLeft + t;
+      if (pos < 0 || pos >= L) memset(row + t * Cin, 0, sizeof(float) * (size_t)Cin);
+      else memcpy(row + t * Cin, xb + pos * Cin, sizeof(float) * (size_t)Cin);
+    }
+  }
+}
+
+/* out[r, co] = Σ_t,ci x[b, o − padLeft + t, ci]·wf[t, ci, co] for the rows r0 … r0 + rows of the (B·outLen) output. */
+HOT void desa_conv_direct_rows(const float *x, const float *wf, float *out, int64_t r0, int64_t rows, int64_t outLen,
+                               int64_t L, int64_t Cin, int64_t Cout, int64_t k, int64_t padLeft) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t b = (r0 + r) / outLen, o = (r0 + r) % outLen;
+    float *dst = out + r * Cout;
+    for (int64_t c = 0; c < Cout; c++) dst[c] = 0.0f;
+    for (int64_t t = 0; t < k; t++) {
+      const int64_t pos = o - padLeft + t;
+      if (pos < 0 || pos >= L) continue;
+      const float *xr = x + (b * L + pos) * Cin;
+      for (int64_t ci = 0; ci < Cin; ci++) {
+        const float xv = xr[ci];
+        const float *wr = wf + (t * Cin + ci) * Cout;
+        for (int64_t c = 0; c < Cout; c++) dst[c] += xv * wr[c];
+      }
+    }
+  }
 }
 
 static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
@@ -1164,18 +1204,14 @@ static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
 
   for (int64_t r0 = 0; r0 < total; r0 += tile) {
     const int64_t rows = total - r0 < tile ? total - r0 : tile;
-    for (int64_t r = 0; r < rows; r++) {
-      const int64_t b = (r0 + r) / outLen, o = (r0 + r) % outLen;
-      const float *xb = x + b * L * Cin;
-      float *row = cols + r * K;
-      for (int64_t t = 0; t < k; t++) {
-        const int64_t pos = o - padLeft + t;
-        if (pos < 0 || pos >= L) memset(row + t * Cin, 0, sizeof(float) * (size_t)Cin);
-        else memcpy(row + t * Cin, xb + pos * Cin, sizeof(float) * (size_t)Cin);
-      }
-    }
     float *out = pool > 1 ? scratch : y + r0 * Cout;
-    sgemm_nn(rows, Cout, K, cols, K, wf, Cout, out, Cout, 0);
+    if (K <= 8) {
+      /* a few taps of a few channels (the stem: k3 over one channel): a direct loop beats im2col + GEMM */
+      desa_conv_direct_rows(x, wf, out, r0, rows, outLen, L, Cin, Cout, k, padLeft);
+    } else {
+      im2col_rows(x, cols, r0, rows, outLen, L, Cin, k, padLeft);
+      sgemm_nn(rows, Cout, K, cols, K, wf, Cout, out, Cout, 0);
+    }
     desa_bias_act_rows(out, bf, rows, Cout, act);
     if (pool > 1) {
       /* max into the pooled row; NaN wins, as in maxPool1dForward */

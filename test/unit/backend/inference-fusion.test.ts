@@ -11,6 +11,7 @@ import type { Tensor } from '../../../src/main/model/tf';
 import { inferenceAttention, inferenceConvBlock } from '../../../src/main/model/backend/fused-layers';
 import { RotaryMultiHeadAttention } from '../../../src/main/model/layers/attention';
 import { Linear } from '../../../src/main/model/layers/linear';
+import { FeedForward } from '../../../src/main/model/layers/feed-forward';
 import { rotaryInvFreq, rotaryTables } from '../../../src/main/model/layers/rope';
 import { Conv1d, maxPool1d } from '../../../src/main/model/layers/conv';
 import { BatchNorm1d } from '../../../src/main/model/layers/norm';
@@ -180,6 +181,19 @@ describe('Linear on the AVX-512 GEMM (output width a multiple of 16)', () => {
     const plain = run(false), native = run(true);
     plain.forEach((p, i) => expectClose(p, native[i], 2e-5));
     lin.dispose();
+  });
+});
+
+describe('feed-forward inference (Linear → SiLU in one pass)', () => {
+  it('eval-mode FeedForward equals the op-by-op module, and training mode still differentiates', () => {
+    setInitSeed(8);
+    const ffn = new FeedForward(16, 0.2);
+    const x = rand([3, 5, 16], 4);
+    const evalOut = (native: boolean) => withNative(native, () => tf.tidy(() => ffn.forward(x, false).dataSync().slice()));
+    expectClose(evalOut(false), evalOut(true), 2e-6);
+    const grad = (native: boolean) => withNative(native, () => tf.grad((t: Tensor) => tf.sum(tf.square(ffn.forward(t, false))))(x).dataSync().slice());
+    expectClose(grad(false), grad(true), 2e-5);
+    ffn.dispose();
   });
 });
 

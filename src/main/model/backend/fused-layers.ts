@@ -400,3 +400,19 @@ export function inferenceAttention(x: Tensor, proj: { query: LinearParts; key: L
     b, t, dim, numHeads, r);
   return tf.tensor(y, x.shape, 'float32');
 }
+
+/**
+ * Inference (no gradient) of nn.Linear followed by SiLU on rows x (N, in), weight (out, in): one GEMM onto the bias
+ * with SiLU applied in place (the Conformer feed-forward's expansion). Null when not on native cpu or while a gradient
+ * tape records.
+ */
+export function inferenceLinearSilu(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
+  const addon = bias ? addonFor(x, weight, bias) : addonFor(x, weight);
+  if (!addon || tf.engine().isTapeOn() || x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1] || x.size === 0) return null;
+  const [rows, inF] = x.shape as [number, number];
+  const outF = weight.shape[0] as number;
+  if (bias && bias.size !== outF) return null;
+  const y = outputFloat32(rows * outF);
+  addon.linearForward(f32(x)!, f32(weight)!, bias ? f32(bias)! : null, y, rows, inF, outF, 1);
+  return tf.tensor(y, [rows, outF], 'float32');
+}

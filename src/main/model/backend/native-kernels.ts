@@ -55,7 +55,7 @@ export interface NativeKernelAddon {
   dropoutForward(x: Float32Array, y: Float32Array, keep: Uint8Array, aleaState: Float64Array, keepProb: number): void;
   dropoutBackward(dy: Float32Array, keep: Uint8Array, dx: Float32Array, keepProb: number): void;
   linearForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, rows: number,
-    inFeatures: number, outFeatures: number): void;
+    inFeatures: number, outFeatures: number, act?: 0 | 1): void;
   convBlockInference(x: Float32Array, weight: Float32Array, convBias: Float32Array | null, gamma: Float32Array | null,
     beta: Float32Array | null, mean: Float32Array | null, variance: Float32Array | null, y: Float32Array, batch: number,
     length: number, inChannels: number, outChannels: number, kernelSize: number, padLeft: number, outLength: number,

@@ -3,7 +3,7 @@ import { tf } from '../tf';
 import type { Tensor } from '../tf';
 import { Module, ModuleList } from '../params';
 import { LayerNorm } from './norm';
-import { WrappedLinear } from './linear';
+import { WrappedLinear, linearSiluInference } from './linear';
 import { silu } from './activations';
 import { dropout } from './dropout';
 
@@ -23,7 +23,10 @@ export class FeedForward extends Module {
 
   forward(x: Tensor, training: boolean): Tensor {
     return tf.tidy(() => {
-      const h = dropout(silu(this.up.forward(this.norm.forward(x))), this.dropoutRate, training);
+      const normed = this.norm.forward(x);
+      // Inference: the expansion and its SiLU are one native pass (dropout is the identity in eval mode).
+      const h = (training ? null : linearSiluInference(this.up.linear, normed))
+        ?? dropout(silu(this.up.forward(normed)), this.dropoutRate, training);
       return dropout(this.down.forward(h), this.dropoutRate, training);
     });
   }

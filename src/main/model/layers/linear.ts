@@ -2,7 +2,7 @@
 import { tf } from '../tf';
 import type { Tensor, Variable } from '../tf';
 import { Module, uniformFanIn, xavierNormal, xavierUniform } from '../params';
-import { fusedLinear } from '../backend/fused-layers';
+import { fusedLinear, inferenceLinearSilu } from '../backend/fused-layers';
 
 export class Linear extends Module {
   readonly weight: Variable;
@@ -47,6 +47,22 @@ export class Linear extends Module {
       return x.rank === 2 ? y : tf.reshape(y, [...lead, this.outFeatures]);
     });
   }
+}
+
+/**
+ * Inference of SiLU(linear(x)) for x (..., in) as one native pass (no gradient); null where that does not apply
+ * (a gradient tape recording, no native kernels), and the caller runs the two layers.
+ */
+export function linearSiluInference(linear: Linear, x: Tensor): Tensor | null {
+  if (x.shape[x.shape.length - 1] !== linear.inFeatures) return null;
+  if (x.rank === 2) return inferenceLinearSilu(x, linear.weight, linear.bias);
+  const rows = tf.reshape(x, [-1, linear.inFeatures]);
+  const y = inferenceLinearSilu(rows, linear.weight, linear.bias);
+  rows.dispose();
+  if (!y) return null;
+  const out = tf.reshape(y, [...x.shape.slice(0, -1), linear.outFeatures]);
+  y.dispose();
+  return out;
 }
 
 /**
