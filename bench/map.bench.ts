@@ -5,8 +5,10 @@
  * Run: npm run bench map   (writes bench/results/map.json)
  * Default sizes fit a shared 2-core machine in a few minutes: UMAP at 10k (both engines) and
  * 100k (fast path; umap-js only with MAP_BENCH_UMAPJS_MAX ≥ 100000, it takes ~10 min there),
- * lasso at 1M, kNN at 100k. MAP_BENCH_FULL=1 adds UMAP and kNN at 1M (minutes).
- * MAP_BENCH_UMAP_SIZES=10000,100000 overrides the UMAP sizes.
+ * lasso at 1M, kNN at 100k. MAP_BENCH_FULL=1 adds UMAP and kNN at 1M (expect 20–30 min on a
+ * quiet 2-core machine, most of it the two 1M index builds; see docs/decisions/map.md).
+ * MAP_BENCH_UMAP_SIZES=10000,100000 and MAP_BENCH_KNN_SIZES=100000 override the sizes.
+ * map.json's `issue6` sums up issue #6's 1M targets from the rows present.
  * MAP_BENCH_PARTS=umap (or lasso, knn, comma-separated) runs only those parts and merges them into
  * the existing map.json (UMAP rows replaced by point count).
  * Every row records wall and CPU seconds (user + system of this process, all threads) and the
@@ -16,7 +18,7 @@
  * spread larger than their spacing: intrinsic dimension ≈ 64, the hardest case for HNSW) and
  * 'latent' = a 64-d embedding of an 8-d latent (like DESA's, governed by a handful of stellar
  * parameters) through a fixed random two-layer tanh map, plus noise. For each, recall@10 and query
- * times at every beam of MAP_BENCH_KNN_EF (default 96,192,384) and at the beam `calibrateExpansion`
+ * times at every beam of MAP_BENCH_KNN_EF (default 48,96,192,384,768) and at the beam `calibrateExpansion`
  * picks for recall 0.95 on its own sample (the evaluation queries are other rows).
  * Index knobs: MAP_BENCH_KNN_M (16), MAP_BENCH_KNN_EF_ADD (128), MAP_BENCH_KNN_THREADS (0 = all).
  * MAP_BENCH_KNN_INDEX_DIR=/some/dir keeps built indexes there and loads them next time (for
@@ -87,7 +89,7 @@ const knnIndexOptions = {
   expansionAdd: Number(process.env.MAP_BENCH_KNN_EF_ADD ?? 128),
   threads: Number(process.env.MAP_BENCH_KNN_THREADS ?? 0),
 };
-const knnBeams = (process.env.MAP_BENCH_KNN_EF ?? '96,192,384').split(',').map(Number);
+const knnBeams = (process.env.MAP_BENCH_KNN_EF ?? '48,96,192,384,768').split(',').map(Number);
 const knnIndexDir = process.env.MAP_BENCH_KNN_INDEX_DIR;
 
 function peakRssSampler(): () => number {
