@@ -1259,13 +1259,13 @@ static napi_value AttentionInference(napi_env env, napi_callback_info info) {
   float *wt = malloc(sizeof(float) * (size_t)(D * D3 + D * D));
   float *qkv = malloc(sizeof(float) * (size_t)(rows * D3));
   float *merged = malloc(sizeof(float) * (size_t)(rows * D));
-  float *scores = malloc(sizeof(float) * (size_t)(T * T + R));
+  float *scores = malloc(sizeof(float) * (size_t)(T * T + R + d * T));
   if (!wt || !qkv || !merged || !scores) {
     free(wt); free(qkv); free(merged); free(scores);
     napi_throw_error(env, NULL, "desa_kernels: out of memory (attentionInference)");
     return NULL;
   }
-  float *wot = wt + D * D3, *tmp = scores + T * T;
+  float *wot = wt + D * D3, *tmp = scores + T * T, *kT = tmp + R;
   /* wt (D × 3D) = [Wqᵀ | Wkᵀ | Wvᵀ]; wot = Woᵀ */
   for (int p = 0; p < 3; p++)
     for (int64_t o = 0; o < D; o++)
@@ -1294,11 +1294,12 @@ static napi_value AttentionInference(napi_env env, napi_callback_info info) {
   for (int64_t b = 0; b < B; b++) {
     for (int64_t h = 0; h < H; h++) {
       const float *Q = qkv + b * T * D3 + h * d, *K = Q + D, *V = Q + 2 * D;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)d, 1.0f, Q, (int)D3, K, (int)D3, 0.0f,
-                  scores, (int)T);
+      /* kᵀ (d × T) so that q·kᵀ is a plain product (the AVX-512 GEMM where T is a multiple of 16) */
+      for (int64_t t = 0; t < T; t++)
+        for (int64_t j = 0; j < d; j++) kT[j * T + t] = K[t * D3 + j];
+      sgemm_nn(T, T, d, Q, D3, kT, T, scores, T, 0);
       desa_softmax_rows(scores, scores, T, T);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)d, (int)T, 1.0f, scores, (int)T, V, (int)D3,
-                  0.0f, merged + b * T * D + h * d, (int)D);
+      sgemm_nn(T, d, T, scores, T, V, D3, merged + b * T * D + h * d, D, 0);
     }
   }
   for (int64_t r = 0; r < rows; r++) memcpy(y + r * D, bias[3], sizeof(float) * (size_t)D);
