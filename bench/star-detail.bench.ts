@@ -1,7 +1,7 @@
 /**
  * Benchmark of a star click on the map: `star.detail` (spectrum raw + preprocessed, stitched light
  * curve with quarters, ACF and FFT, catalogue values, 10 neighbours from the ANN index) through the
- * services exactly as the GUI calls it, plus the JSON encoding the transport adds. Target: 200 ms.
+ * services exactly as the GUI calls it, plus the encoding the server's transport adds. Target: 200 ms.
  *
  * On a demo project of full-mission stars (17 Kepler quarters, ~69k cadences each, LAMOST spectra,
  * the demo label catalogues) with a 64-d embedding 'f':
@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gaussian, mulberry32 } from '../src/main/map/random';
 import { prepareDemoProject } from '../src/main/pipeline/demo';
 import { createServices } from '../src/main/services/index';
+import { encodeTypedFrame } from '../src/shared/typed-frame';
 
 interface Latency { median: number; p95: number; max: number; count: number }
 
@@ -50,7 +51,7 @@ async function demoProject(stars: number): Promise<{ projectDir: string; cleanup
 }
 
 /** Runs the benchmark and writes bench/results/star-detail.json. */
-export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm: Latency; jsonBytes: Latency }> {
+export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm: Latency; replyBytes: Latency }> {
   const stars = Number(process.env.STAR_DETAIL_BENCH_STARS ?? 40);
   const given = process.env.STAR_DETAIL_BENCH_PROJECT;
   const { projectDir, cleanup } = given ? { projectDir: path.resolve(given), cleanup: () => {} } : await demoProject(stars);
@@ -58,12 +59,12 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
   if (ids.length < 2) throw new Error(`${projectDir}: needs at least two stars with an embedding 'f'`);
   const services = await createServices({ backend: 'cli', projectDir });
   try {
-    /** One click as the GUI makes it: the call, then the JSON the transport sends. */
+    /** One click as the GUI makes it: the call, then the reply the headless server sends (a typed frame: JSON head + raw arrays). */
     const click = async (starId: string): Promise<{ ms: number; cpuMs: number; bytes: number; quarters: number }> => {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const detail = await services.call('star.detail', { starId, embedding: 'f', k: 10 });
-      const bytes = JSON.stringify(detail).length;
+      const bytes = encodeTypedFrame(detail).byteLength;
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       return { ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, quarters: detail.lightCurve?.quarters.length ?? 0 };
@@ -108,7 +109,8 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
       mapOpenAndPrepareCpuMs: (prepCpu.user + prepCpu.system) / 1000,
       cold: summarise(cold),
       warm: summarise(warm),
-      jsonBytes: summarise(bytes),
+      // Bytes of the reply as the server sends it (typed frame since the binary transport; JSON text before).
+      replyBytes: summarise(bytes),
       // CPU time of the process per click (all threads): what a click costs on an idle core, less
       // sensitive than wall time to other work on a shared machine.
       coldCpuMs: summarise(coldCpu),
@@ -118,7 +120,7 @@ export async function run(): Promise<{ firstClickMs: number; cold: Latency; warm
     const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results', 'star-detail.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    return { firstClickMs: first.ms, cold: result.cold, warm: result.warm, jsonBytes: result.jsonBytes };
+    return { firstClickMs: first.ms, cold: result.cold, warm: result.warm, replyBytes: result.replyBytes };
   } finally {
     await services.close();
     cleanup();

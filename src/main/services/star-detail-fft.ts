@@ -210,6 +210,9 @@ function radix5({ span, twRe, twIm }: Pass, n: number, xr: Float64Array, xi: Flo
 class ComplexPlan {
   private readonly grid: SmoothPlan;
   private readonly chirp: { re: Float64Array; im: Float64Array; filterRe: Float64Array; filterIm: Float64Array } | null = null;
+  // Bluestein's work arrays, reused: a click would otherwise allocate (and collect) megabytes.
+  private scratchRe = new Float64Array(0);
+  private scratchIm = new Float64Array(0);
 
   constructor(readonly n: number) {
     const direct = smoothRadices(n) !== null;
@@ -232,6 +235,8 @@ class ComplexPlan {
     }
     this.grid.forward(filterRe, filterIm);
     this.chirp = { re, im, filterRe, filterIm };
+    this.scratchRe = new Float64Array(m);
+    this.scratchIm = new Float64Array(m);
   }
 
   /** Forward DFT of (xr, xi) into (outRe, outIm) (all of length n; the inputs are left alone). */
@@ -244,7 +249,9 @@ class ComplexPlan {
     }
     const { re: cr, im: ci, filterRe, filterIm } = this.chirp;
     const m = this.grid.n;
-    const ar = new Float64Array(m), ai = new Float64Array(m);
+    const ar = this.scratchRe, ai = this.scratchIm;
+    ar.fill(0, n);
+    ai.fill(0, n);
     for (let k = 0; k < n; k++) {
       ar[k] = xr[k] * cr[k] - xi[k] * ci[k];
       ai[k] = xr[k] * ci[k] + xi[k] * cr[k];
@@ -269,12 +276,15 @@ class RealPlan {
   private readonly full: ComplexPlan | null;
   private readonly twiddleRe: Float64Array;
   private readonly twiddleIm: Float64Array;
+  /** The packed half-length signal and its transform, reused between calls. */
+  private readonly scratch: { zr: Float64Array; zi: Float64Array; sr: Float64Array; si: Float64Array };
 
   constructor(readonly n: number) {
     const even = n % 2 === 0 && n >= 4;
     this.half = even ? complexPlan(n / 2) : null;
     this.full = even ? null : complexPlan(n);
     const h = even ? n / 2 : 0;
+    this.scratch = { zr: new Float64Array(h), zi: new Float64Array(h), sr: new Float64Array(h), si: new Float64Array(h) };
     this.twiddleRe = new Float64Array(h + 1);
     this.twiddleIm = new Float64Array(h + 1);
     for (let k = 0; k <= h; k++) {
@@ -294,9 +304,8 @@ class RealPlan {
       return { re: re.slice(0, nBins), im: im.slice(0, nBins) };
     }
     const h = n / 2;
-    const zr = new Float64Array(h), zi = new Float64Array(h);
+    const { zr, zi, sr, si } = this.scratch;
     for (let j = 0; j < h; j++) { zr[j] = x[2 * j]; zi[j] = x[2 * j + 1]; }
-    const sr = new Float64Array(h), si = new Float64Array(h);
     (this.half as ComplexPlan).forward(zr, zi, sr, si);
     const re = new Float64Array(nBins), im = new Float64Array(nBins);
     const tr = this.twiddleRe, ti = this.twiddleIm;
