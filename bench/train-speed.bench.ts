@@ -9,6 +9,8 @@
  * which is far less sensitive to other processes on a shared machine. Both sides use one BLAS thread.
  * Writes bench/results/train-speed.json. Run alone: `npm run bench train-speed`.
  * Env: BENCH_MODELS (comma list), BENCH_STEPS, BENCH_EMBED_STEPS, BENCH_ROUNDS, BENCH_BATCH, BENCH_BACKENDS.
+ * BLAS: both sides see the same OPENBLAS_CORETYPE (the PyTorch child inherits this process's environment, including a
+ * core chosen by DESA_OPENBLAS_CORETYPE); the JSON records it, and whether our own AVX-512 GEMM ran (DESA_NATIVE_GEMM).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -99,9 +101,10 @@ export async function run() {
   const models: Record<string, unknown> = {};
   for (const name of names) {
     if (!MODELS[name]) throw new Error(`train-speed: unknown model '${name}' (known: ${Object.keys(MODELS).join(', ')})`);
-    const rounds: (ReturnType<typeof desaRound> & { load: number })[] = [];
+    const rounds: (ReturnType<typeof desaRound> & { load: number; loadAfter: number })[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      rounds.push({ load: os.loadavg()[0], ...MODELS[name]() });
+      const load = os.loadavg()[0];
+      rounds.push({ load, ...MODELS[name](), loadAfter: os.loadavg()[0] });
       console.log(`train-speed: ${name} round ${r + 1}: ${JSON.stringify(rounds.at(-1))}`);
     }
     const ratio = (key: 'trainSamplesPerSec' | 'trainSamplesPerCpuSec' | 'embedStarsPerSec' | 'embedStarsPerCpuSec') =>
@@ -118,6 +121,7 @@ export async function run() {
   const result = {
     backend: describeBackend(report), batch: BATCH, trainSteps: STEPS, embedSteps: EMBED_STEPS, rounds: ROUNDS,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    blas: { openblasCoretype: process.env.OPENBLAS_CORETYPE ?? 'OpenBLAS default', desaGemm: process.env.DESA_NATIVE_GEMM ?? 'avx512 where the CPU has it' },
     models, date: new Date().toISOString(),
   };
   mkdirSync(path.join(here, 'results'), { recursive: true });

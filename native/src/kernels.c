@@ -474,11 +474,23 @@ HOT void desa_softmax_rows(const float *x, float *out, int64_t rows, int64_t col
   for (int64_t r = 0; r < rows; r++) {
     const float *p = x + r * cols;
     float *q = out + r * cols;
+    /* max and sum over 16 independent lanes so that both vectorise (a single running max or double sum does not);
+     * NaN is skipped by the max as before, and reaches every output through the sum */
+    float lm[16];
+    double ls[16];
+    for (int l = 0; l < 16; l++) { lm[l] = -INFINITY; ls[l] = 0; }
+    const int64_t body = cols - cols % 16;
+    for (int64_t c = 0; c < body; c += 16)
+      for (int l = 0; l < 16; l++) lm[l] = p[c + l] > lm[l] ? p[c + l] : lm[l];
     float m = -INFINITY;
-    for (int64_t c = 0; c < cols; c++) if (p[c] > m) m = p[c];
+    for (int l = 0; l < 16; l++) if (lm[l] > m) m = lm[l];
+    for (int64_t c = body; c < cols; c++) if (p[c] > m) m = p[c];
     for (int64_t c = 0; c < cols; c++) q[c] = expf(p[c] - m); /* a separate loop, so expf vectorises */
+    for (int64_t c = 0; c < body; c += 16)
+      for (int l = 0; l < 16; l++) ls[l] += q[c + l];
     double s = 0;
-    for (int64_t c = 0; c < cols; c++) s += q[c];
+    for (int l = 0; l < 16; l++) s += ls[l];
+    for (int64_t c = body; c < cols; c++) s += q[c];
     const float inv = (float)(1.0 / s);
     for (int64_t c = 0; c < cols; c++) q[c] *= inv;
   }
