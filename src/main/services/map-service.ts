@@ -22,13 +22,14 @@ import type { JobRegistry, StartedJob } from '../jobs/registry';
 import { AnnIndex } from '../map/ann';
 import { centroidOf, loadEmbeddingMatrix, mapCacheDir, safeName, type EmbeddingMatrix } from '../map/matrix';
 import { toSelection } from '../map/select';
-import { projectUmap } from '../map/umap';
+import { layoutCacheFile, projectUmap } from '../map/umap';
 import type { ProjectStore } from '../store/index';
 import { resolveClassifierSettings } from '../map/classifiers/index';
 import { classificationSteps, classifyInWorker, type PopulationClassification } from './map-classifier';
 import type { ProjectSession } from './project-service';
 import { readStarDetail, warmStarDetail } from './star-detail';
 import { buildAnnIndexInWorker } from './ann-index-in-worker';
+import { embeddingSignature, findLayoutByState, layoutStateKey, rememberLayoutFile } from './layout-by-state';
 
 /** One embedding loaded for the map: its matrix, a star id → row lookup and (lazily) its ANN index. */
 interface LoadedEmbedding {
@@ -109,6 +110,8 @@ export class MapService {
   private held: HeldStore | null = null;
   /** (project, embedding) pairs whose first star click has been prepared (see prepareClicks). */
   private readonly prepared = new Set<string>();
+  /** Layouts answered from the cache before their embedding was loaded (load() attaches them, for export). */
+  private readonly layoutsBeforeLoad = new Map<string, { signature: string; x: Float32Array; y: Float32Array }>();
   /** Similarity-index builds running in a worker (see prepareClicks), by the embedding they index. */
   private readonly indexBuilds = new WeakMap<LoadedEmbedding, Promise<void>>();
   private closed = false;
@@ -126,6 +129,18 @@ export class MapService {
     const options = layoutOptions(given);
     return this.jobs.start('map.layout', async (ctx) => {
       ctx.onProgress({ jobId: ctx.jobId, kind: ctx.kind, phase: `loading embedding '${embedding}'`, done: 0, total: null, unit: 'stars', rate: null, etaSeconds: null });
+      // A layout cached for this very store state answers without loading the vectors (seconds at 10^6 stars).
+      const known = await this.withStore(dir, async (store) => {
+        const state = await embeddingSignature(store, embedding);
+        if (!state) return null;
+        const found = await findLayoutByState(store, dir, embedding, layoutStateKey(embedding, options, state.signature), state.rows);
+        if (found) this.layoutsBeforeLoad.set(`${store.dir}\0${embedding}`, { signature: state.signature, x: found.x, y: found.y });
+        return found;
+      });
+      if (known) {
+        this.prepareClicks(dir, embedding);
+        return known;
+      }
       const loaded = await this.withStore(dir, (store) => this.load(store, embedding));
       const layout = await projectUmap(dir, loaded.matrix, options, {
         signal: ctx.signal,
@@ -135,6 +150,7 @@ export class MapService {
         }),
       });
       loaded.layout = { x: layout.x, y: layout.y };
+      rememberLayoutFile(dir, layoutStateKey(embedding, options, loaded.signature), layoutCacheFile(dir, loaded.matrix, options));
       this.prepareClicks(dir, embedding);
       return {
         embedding, starIds: loaded.matrix.starIds, x: layout.x, y: layout.y,
@@ -496,19 +512,20 @@ export class MapService {
   /** The matrix of `name`, from memory unless the stored vectors changed. */
   private async load(store: ProjectStore, name: string): Promise<LoadedEmbedding> {
     if (typeof name !== 'string' || name === '') throw new ContractError('bad-request', "'embedding' must be an embedding name such as 'f'");
-    const sig = await store.database.one<{ n: bigint; s: bigint | null }>(
-      'SELECT count(*) AS n, sum(array_offset) AS s FROM embeddings WHERE name = $1', [name],
-    );
-    if (!sig || Number(sig.n) === 0) {
+    const state = await embeddingSignature(store, name);
+    if (!state) {
       const names = (await store.database.all<{ name: string }>('SELECT DISTINCT name FROM embeddings ORDER BY name')).map((r) => r.name);
       throw new ContractError('not-found', `${store.dir}: no embedding named '${name}' (${names.length ? `the project has ${names.join(', ')}` : 'train and embed first'})`);
     }
-    const signature = `${sig.n}:${sig.s}`;
+    const { signature } = state;
     const key = `${store.dir}\0${name}`;
     const held = this.loaded.get(key);
     if (held && held.signature === signature) return held;
     const matrix = await loadEmbeddingMatrix(store, name);
-    const loaded: LoadedEmbedding = { signature, matrix, rowOf: new Map(matrix.starIds.map((s, i) => [s, i])), index: null, layout: null };
+    const early = this.layoutsBeforeLoad.get(key);
+    this.layoutsBeforeLoad.delete(key);
+    const layout = early?.signature === signature ? { x: early.x, y: early.y } : null;
+    const loaded: LoadedEmbedding = { signature, matrix, rowOf: new Map(matrix.starIds.map((s, i) => [s, i])), index: null, layout };
     this.loaded.set(key, loaded);
     return loaded;
   }

@@ -413,6 +413,15 @@ export class ProjectStore {
     });
   }
 
+  /**
+   * The ids of the stars with an embedding under `name`, sorted by id (the row order of the map's
+   * embedding matrix), read as one column: what a cached map layout needs without the vectors.
+   */
+  async embeddingStarIds(name: string): Promise<string[]> {
+    const reader = await this.reads.conn.runAndReadAll('SELECT star_id FROM embeddings WHERE name = $1 ORDER BY star_id', [name]);
+    return (reader.getColumnsJS()[0] as string[] | undefined) ?? [];
+  }
+
   /** The embedding vector of one star under `name`, exactly as stored; null when absent. */
   async getEmbedding(starId: string, name: string): Promise<Float32Array | null> {
     const row = await this.reads.one<Row>('SELECT * FROM embeddings WHERE star_id = $1 AND name = $2', [starId, name]);
