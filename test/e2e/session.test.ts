@@ -274,9 +274,19 @@ describe('fine-tune label picker in Chromium', () => {
     expect(options.map((o) => o.value)).toEqual(catalogColumns.map((c) => c.id));
     // The binary fine-tune takes text columns too (their positive values are then typed in).
     expect(options.filter((o) => !o.disabled).map((o) => o.value)).toEqual(catalogColumns.map((c) => c.id));
-    // The demo's own binary label is the default; choose the RUWE binary flag instead.
+    // The demo's own binary label is the default (a numeric column: a threshold, default 0).
     expect(await page.inputValue('[data-testid=train-label]')).toBe('catalog:cmd_binary_flags.csv:binary_candidate');
+    expect(await page.inputValue('[data-testid=train-threshold]')).toBe('0');
+    // A text column asks which values are positive; Start waits for at least one.
+    await page.selectOption('[data-testid=train-label]', 'catalog:cmd_binary_flags.csv:cmd_class');
+    await page.waitForSelector('[data-testid=train-positive]');
+    expect(await page.isDisabled('[data-testid=start-training]')).toBe(true);
+    await page.fill('[data-testid=train-positive]', 'binary sequence, ');
+    expect(await page.isDisabled('[data-testid=start-training]')).toBe(false);
+    expect(await page.textContent('[data-testid=train-label-note]')).toMatch(/one of the positive values are binaries/);
+    // Choose the RUWE binary flag instead.
     await page.selectOption('[data-testid=train-label]', 'catalog:cmd_binary_flags.csv:ruwe_binary');
+    await page.waitForSelector('[data-testid=train-threshold]');
     await page.selectOption('[data-testid=train-size]', 'tiny');
     await page.fill('[data-testid=train-steps]', '4');
     await page.fill('[data-testid=train-eval]', '2');
