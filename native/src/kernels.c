@@ -786,6 +786,46 @@ static void silu_grad_of_norm(const float *x, const float *dz, const float *w, c
  * y = (x − mean)·invStd·weight + bias, weight and bias per channel. Statistics accumulate in double.
  * act = 1 applies SiLU to y in place (BatchNorm → SiLU as one op; no array for the norm's own output).
  */
+/* LayerNorm of one row (may be in place): mean and biased variance in double, then (x − μ)·invStd·w + b in float. */
+static void layer_norm_row(const float *xr, float *yr, int64_t C, const float *w, const float *b, double eps, float *mean,
+                           float *invStd, float *variance) {
+  double s = 0, ss = 0;
+  for (int64_t c = 0; c < C; c++) s += xr[c];
+  const double m = s / (double)C;
+  for (int64_t c = 0; c < C; c++) { const double d = xr[c] - m; ss += d * d; }
+  const float fm = (float)m, is = (float)(1.0 / sqrt(ss / (double)C + eps));
+  *mean = fm;
+  *invStd = is;
+  *variance = (float)(ss / (double)C);
+  for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - fm) * is * w[c] + b[c];
+}
+
+/*
+ * residualLayerNorm(f, x, factor, w, b, y, rows, C, eps): y = LayerNorm(f + x·factor) per row, the Conformer's
+ * post-norm residual (inference), with the same float32 operations as add(f, mul(x, factor)) then the LayerNorm above.
+ */
+static napi_value ResidualLayerNorm(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  if (!get_args(env, info, 9, argv)) return NULL;
+  const float *f = typed_data(env, argv[0], NULL);
+  const float *x = typed_data(env, argv[1], NULL);
+  const float factor = (float)get_double(env, argv[2]);
+  const float *w = typed_data(env, argv[3], NULL);
+  const float *b = typed_data(env, argv[4], NULL);
+  float *y = typed_data(env, argv[5], NULL);
+  if (!f || !x || !w || !b || !y) return NULL;
+  const int64_t rows = get_int(env, argv[6]), C = get_int(env, argv[7]);
+  const double eps = get_double(env, argv[8]);
+  for (int64_t r = 0; r < rows; r++) {
+    float *yr = y + r * C;
+    const float *fr = f + r * C, *xr = x + r * C;
+    for (int64_t c = 0; c < C; c++) yr[c] = fr[c] + xr[c] * factor;
+    float mean, invStd, variance;
+    layer_norm_row(yr, yr, C, w, b, eps, &mean, &invStd, &variance);
+  }
+  return NULL;
+}
+
 static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
   napi_value argv[12];
   if (!get_args(env, info, 12, argv)) return NULL;
@@ -803,19 +843,7 @@ static napi_value ChannelNormForward(napi_env env, napi_callback_info info) {
   const double eps = get_double(env, argv[8]);
   const int perRow = (int)get_int(env, argv[9]);
   if (perRow) {
-    for (int64_t r = 0; r < rows; r++) {
-      const float *xr = x + r * C;
-      float *yr = y + r * C;
-      double s = 0, ss = 0;
-      for (int64_t c = 0; c < C; c++) s += xr[c];
-      const double m = s / (double)C;
-      for (int64_t c = 0; c < C; c++) { const double d = xr[c] - m; ss += d * d; }
-      const float fm = (float)m, is = (float)(1.0 / sqrt(ss / (double)C + eps));
-      mean[r] = fm;
-      invStd[r] = is;
-      variance[r] = (float)(ss / (double)C);
-      for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - fm) * is * w[c] + b[c];
-    }
+    for (int64_t r = 0; r < rows; r++) layer_norm_row(x + r * C, y + r * C, C, w, b, eps, mean + r, invStd + r, variance + r);
     if (act) desa_silu_forward(y, y, (size_t)(rows * C));
     return NULL;
   }
@@ -1358,6 +1386,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"linearForward", NULL, LinearForward, NULL, NULL, NULL, napi_default, NULL},
     {"convBlockInference", NULL, ConvBlockInference, NULL, NULL, NULL, napi_default, NULL},
     {"attentionInference", NULL, AttentionInference, NULL, NULL, NULL, napi_default, NULL},
+    {"residualLayerNorm", NULL, ResidualLayerNorm, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;

@@ -12,6 +12,8 @@ import { inferenceAttention, inferenceConvBlock } from '../../../src/main/model/
 import { RotaryMultiHeadAttention } from '../../../src/main/model/layers/attention';
 import { Linear } from '../../../src/main/model/layers/linear';
 import { FeedForward } from '../../../src/main/model/layers/feed-forward';
+import { inferenceResidualLayerNorm } from '../../../src/main/model/backend/fused-layers';
+import { LayerNorm } from '../../../src/main/model/layers/norm';
 import { rotaryInvFreq, rotaryTables } from '../../../src/main/model/layers/rope';
 import { Conv1d, maxPool1d } from '../../../src/main/model/layers/conv';
 import { BatchNorm1d } from '../../../src/main/model/layers/norm';
@@ -194,6 +196,27 @@ describe('feed-forward inference (Linear → SiLU in one pass)', () => {
     const grad = (native: boolean) => withNative(native, () => tf.grad((t: Tensor) => tf.sum(tf.square(ffn.forward(t, false))))(x).dataSync().slice());
     expectClose(grad(false), grad(true), 2e-5);
     ffn.dispose();
+  });
+});
+
+describe('post-norm residual inference (LayerNorm(f + x·factor) in one pass)', () => {
+  it('equals add, mul and the LayerNorm with plain kernels, and steps aside while a tape records', () => {
+    const norm = new LayerNorm(24);
+    norm.weight.assign(rand([24], 1, 1, 0.3));
+    norm.bias.assign(rand([24], 2, 0, 0.3));
+    const f = rand([3, 7, 24], 3), x = rand([3, 7, 24], 4, 0.5, 2), factor = tf.scalar(1.7);
+    const expected = withNative(false, () => tf.tidy(() => norm.forward(tf.add(f, tf.mul(x, factor))).dataSync().slice()));
+    const got = withNative(true, () => inferenceResidualLayerNorm(f, x, factor, norm.weight, norm.bias, norm.eps));
+    expectClose(expected, got!.dataSync(), 2e-6);
+    withNative(true, () => {
+      let insideTape: Tensor | null | undefined;
+      tf.grad((t: Tensor) => {
+        insideTape = inferenceResidualLayerNorm(f, t, factor, norm.weight, norm.bias, norm.eps);
+        return tf.sum(t);
+      })(x);
+      expect(insideTape).toBeNull();
+    });
+    norm.dispose();
   });
 });
 

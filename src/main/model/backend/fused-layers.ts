@@ -416,3 +416,19 @@ export function inferenceLinearSilu(x: Tensor, weight: Tensor, bias: Tensor | nu
   addon.linearForward(f32(x)!, f32(weight)!, bias ? f32(bias)! : null, y, rows, inF, outF, 1);
   return tf.tensor(y, [rows, outF], 'float32');
 }
+
+/**
+ * Inference (no gradient) of the Conformer's post-norm residual, LayerNorm(f + x·factor) over the last axis, in one
+ * native pass with the same float32 operations as add(f, mul(x, factor)) followed by the fused LayerNorm. `factor` is
+ * a scalar tensor (the `input_factor` buffer). Null when not on native cpu, while a gradient tape records, or when
+ * shapes differ.
+ */
+export function inferenceResidualLayerNorm(f: Tensor, x: Tensor, factor: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor | null {
+  const addon = addonFor(f, x, factor, weight, bias);
+  const channels = x.shape[x.rank - 1];
+  if (!addon || tf.engine().isTapeOn() || factor.size !== 1 || x.size === 0 || f.shape.join() !== x.shape.join()
+    || weight.size !== channels || bias.size !== channels) return null;
+  const y = outputFloat32(x.size);
+  addon.residualLayerNorm(f32(f)!, f32(x)!, f32(factor)![0], f32(weight)!, f32(bias)!, y, x.size / channels, channels, eps);
+  return tf.tensor(y, x.shape, 'float32');
+}

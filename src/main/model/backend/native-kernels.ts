@@ -63,6 +63,8 @@ export interface NativeKernelAddon {
   attentionInference(x: Float32Array, wq: Float32Array, bq: Float32Array, wk: Float32Array, bk: Float32Array,
     wv: Float32Array, bv: Float32Array, wo: Float32Array, bo: Float32Array, cos: Float32Array, sin: Float32Array,
     y: Float32Array, batch: number, seqLen: number, dim: number, numHeads: number, rotaryDims: number): void;
+  residualLayerNorm(f: Float32Array, x: Float32Array, factor: number, weight: Float32Array, bias: Float32Array, y: Float32Array,
+    rows: number, channels: number, eps: number): void;
   setThreads(n: number): void;
 }
 
@@ -79,7 +81,7 @@ const REQUIRED_FUNCTIONS: (keyof NativeKernelAddon)[] = [
   'batchMatMul', 'conv1dForward', 'conv1dBackpropInput', 'conv1dBackpropFilter', 'binary', 'reduce', 'softmax', 'unary',
   'transpose', 'compare', 'stridedCopy', 'softmaxGrad', 'adamwStep', 'siluForward', 'siluBackward', 'channelNormForward',
   'channelNormBackward', 'channelAffine', 'maxPool1dForward', 'maxPool1dBackward', 'ropeApply', 'dropoutForward',
-  'dropoutBackward', 'linearForward', 'convBlockInference', 'attentionInference', 'setThreads',
+  'dropoutBackward', 'linearForward', 'convBlockInference', 'attentionInference', 'residualLayerNorm', 'setThreads',
 ];
 
 /** CPU flags OpenBLAS's SkylakeX (AVX-512) kernels need. */

@@ -14,6 +14,7 @@ import type { RotaryTables } from './rope';
 import { FeedForward } from './feed-forward';
 import { silu } from './activations';
 import { dropout } from './dropout';
+import { inferenceResidualLayerNorm } from '../backend/fused-layers';
 
 export type ConformerSubmodule = 'mhsa_pro' | 'conv' | 'ffn' | 'conformerconv';
 
@@ -118,7 +119,9 @@ export class ResidualWrapper extends Module {
     return tf.tidy(() => {
       const f = this.inner.forward(x, training, rope);
       if (!this.norm) return tf.add(f, x);
-      return this.norm.forward(tf.add(f, tf.mul(x, this.inputFactor!)));
+      // Inference: the residual and its LayerNorm are one native pass.
+      return inferenceResidualLayerNorm(f, x, this.inputFactor!, this.norm.weight, this.norm.bias, this.norm.eps)
+        ?? this.norm.forward(tf.add(f, tf.mul(x, this.inputFactor!)));
     });
   }
 }
