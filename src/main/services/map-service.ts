@@ -169,10 +169,12 @@ export class MapService {
         'SELECT name, count(*) AS n, max(dim) AS dim FROM embeddings GROUP BY name ORDER BY name',
       )).map((r) => ({ name: r.name, stars: Number(r.n), dim: Number(r.dim) }));
       const catalogs = await store.listCatalogs();
-      const stats = await store.database.all<{ catalog_id: string; column_name: string; nums: bigint; strs: bigint }>(
-        'SELECT catalog_id, column_name, count(num_value) AS nums, count(str_value) AS strs FROM catalog_values GROUP BY catalog_id, column_name',
+      // Integer cells keep their exact text beside the number (ids above 2^53), so only text without
+      // a number makes a column categorical: an integer teff is numeric.
+      const stats = await store.database.all<{ catalog_id: string; column_name: string; texts: bigint }>(
+        'SELECT catalog_id, column_name, count(str_value) FILTER (WHERE num_value IS NULL) AS texts FROM catalog_values GROUP BY catalog_id, column_name',
       );
-      const kindOf = new Map(stats.map((s) => [`${s.catalog_id}\0${s.column_name}`, Number(s.strs) > 0 ? 'categorical' : 'numeric'] as const));
+      const kindOf = new Map(stats.map((s) => [`${s.catalog_id}\0${s.column_name}`, Number(s.texts) > 0 ? 'categorical' : 'numeric'] as const));
       const catalogColumns: MapColumnInfo[] = catalogs.flatMap((c) => c.columns
         .filter((column) => kindOf.has(`${c.catalogId}\0${column}`))
         .map((column) => ({
@@ -226,7 +228,7 @@ export class MapService {
       const values = await store.catalogColumn(catalogId, column);
       const label = `${column} (${catalog.name})`;
       // A star matched to several rows takes the first row's value.
-      if (values.some((v) => v.text !== null)) {
+      if (values.some((v) => v.text !== null && v.value === null)) {
         const byStar = new Map<string, string>();
         for (const v of values) if (!byStar.has(v.starId) && (v.text ?? v.value) !== null) byStar.set(v.starId, v.text ?? String(v.value));
         return categorical(label, byStar);

@@ -6,7 +6,7 @@
  */
 import type { MapClassifyResult } from '../../../src/shared/contract';
 import { jobResult } from '../../helpers/jobs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,11 @@ beforeAll(async () => {
   ({ ids, data } = makeVectors());
   const store = await ProjectStore.create(join(work, 'project'));
   await store.putEmbeddings('f', ids.map((starId, i) => ({ starId, vector: data.slice(i * DIM, (i + 1) * DIM) })));
+  // Stars with KIC ids, and a catalogue of an integer, a real and a text column matched to them by KIC.
+  await store.database.run(`INSERT INTO stars SELECT 'S' || lpad(range::VARCHAR, 3, '0'), 1000 + range, NULL, NULL, 10.0, 20.0, 1, 1 FROM range(${ids.length})`);
+  const csv = join(work, 'labels.csv');
+  writeFileSync(csv, ['kic,teff,logg,spectral_class', ...ids.map((_, i) => `${1000 + i},${4000 + 10 * i},${(4 + i / 100).toFixed(2)},${i % 2 ? 'K' : 'G'}`)].join('\n') + '\n');
+  await store.importCatalog(csv, { key: 'kic', name: 'labels.csv' });
   await store.close();
   services = await createServices({ backend: 'cli', projectDir: join(work, 'project') });
 });
@@ -61,6 +66,17 @@ describe('map services', () => {
     expect(r.columns.map((c) => c.id)).toContain('embedding:f');
     const has = await services.call('map.column', { embedding: 'f', column: 'embedding:f' });
     expect(has.kind === 'categorical' && has.categories).toEqual(['yes']);
+  });
+
+  it('colours by catalogue columns: integer and real columns are numeric, text columns categorical', async () => {
+    const { columns } = await services.call('map.columns', {});
+    const kinds = Object.fromEntries(columns.filter((c) => c.group === 'catalog').map((c) => [c.id.split(':').pop(), c.kind]));
+    expect(kinds).toEqual({ kic: 'numeric', teff: 'numeric', logg: 'numeric', spectral_class: 'categorical' });
+    const id = (name: string) => columns.find((c) => c.group === 'catalog' && c.id.endsWith(`:${name}`))!.id;
+    const teff = await services.call('map.column', { embedding: 'f', column: id('teff') });
+    expect(teff.kind === 'numeric' && Array.from(teff.values)).toEqual(ids.map((_, i) => 4000 + 10 * i));
+    const cls = await services.call('map.column', { embedding: 'f', column: id('spectral_class') });
+    expect(cls.kind === 'categorical' && [cls.categories, Array.from(cls.codes.slice(0, 4))]).toEqual([['G', 'K'], [0, 1, 0, 1]]);
   });
 
   it('finds the brute-force nearest stars of a star and of a selection centroid', async () => {
@@ -106,7 +122,7 @@ from astropy.table import Table
 t = Table.read(sys.argv[1], format='ascii.ecsv')
 print(json.dumps({'ids': list(t['star_id']), 'kic': [int(k) for k in t['kic']], 'cls': list(t[t.colnames[-1]]), 'dtype': str(t['kic'].dtype)}))`, [file])) as { ids: string[]; kic: number[]; cls: string[]; dtype: string };
     expect(out.ids).toEqual([ids[3], ids[17], ids[62]]);
-    expect(out.kic).toEqual([-1, -1, -1]);
+    expect(out.kic).toEqual([3, 17, 62].map((row) => 1000 + row));
     expect(out.dtype).toBe('int64');
     expect(out.cls).toEqual(['near', 'near', 'far']);
   });
