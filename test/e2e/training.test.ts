@@ -72,6 +72,8 @@ async function lossPathPoints(page: Page): Promise<number> {
 describe('Training screen in Chromium', () => {
   it('runs a binary fine-tune from the dialog to the end with live curves, ROC AUC and a confusion matrix', async () => {
     const { page, consoleErrors } = await openTraining();
+    // The screen names the backend the training worker chose (the native kernels are built in CI).
+    await page.waitForSelector('[data-testid=compute-backend]:has-text("Compute: cpu-native")', { timeout: 60_000 });
     const steps = 8;
     await fillDialog(page, 'finetune-binary', steps, 2);
     await page.click('[data-testid=start-training]');
