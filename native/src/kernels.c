@@ -1145,9 +1145,9 @@ static napi_value LinearForward(napi_env env, napi_callback_info info) {
 
 /* ----------------------------------------------- inference conv block --- */
 /*
- * convBlockInference(x, w, convBias|null, gamma, beta, mean, var, y, B, L, Cin, Cout, k, padLeft, outLen, eps, act, pool)
- * Eval-mode Conv1d (stride 1, PyTorch weight (Cout, Cin, k), zero padding padLeft on the left, output length outLen)
- * → BatchNorm1d with running statistics → SiLU (act = 1) → MaxPool1d(pool) (floor mode; pool = 1: none), on
+ * convBlockInference(x, w, convBias|null, gamma, beta, mean, var, y, B, L, Cin, Cout, k, padLeft, outLen, eps, act, pool
+ * [, w0]) Eval-mode Conv1d (stride 1, PyTorch weight (Cout, Cin, k), zero padding padLeft on the left, output length
+ * outLen) → BatchNorm1d with running statistics → SiLU (act = 1) or sin(w0·x) (act = 2) → MaxPool1d(pool) (floor mode; pool = 1: none), on
  * channels-last x (B, L, Cin), writing only the final y (B, outLen/pool, Cout). BatchNorm is folded into the conv:
  * w'[t, ci, co] = w[co, ci, t]·s[co] and b'[co] = (convBias[co] − mean[co])·s[co] + beta[co], s = gamma/√(var + eps),
  * recomputed on every call (a few thousand multiplies) so it can never go stale after a training step or a weight
@@ -1155,12 +1155,14 @@ static napi_value LinearForward(napi_env env, napi_callback_info info) {
  * batch elements, so the GEMM has hundreds of rows even where L is short; each tile's im2col, GEMM, bias, SiLU and
  * pooling run while it is in cache, and no full-size intermediate is ever stored.
  */
-HOT void desa_bias_act_rows(float *t, const float *bias, int64_t rows, int64_t C, int act) {
+HOT void desa_bias_act_rows(float *t, const float *bias, int64_t rows, int64_t C, int act, float w0) {
   for (int64_t r = 0; r < rows; r++) {
     float *row = t + r * C;
     for (int64_t c = 0; c < C; c++) row[c] += bias[c];
   }
-  if (act) desa_silu_forward(t, t, (size_t)(rows * C));
+  const size_t n = (size_t)(rows * C);
+  if (act == 1) desa_silu_forward(t, t, n);
+  if (act == 2) for (size_t i = 0; i < n; i++) t[i] = sinf(t[i] * w0); /* the light-curve CNN's sin(w0·x) */
 }
 
 /* im2col of the rows r0 … r0 + rows of the (B·outLen) output, which may span batch elements (stride 1). */
@@ -1199,8 +1201,12 @@ HOT void desa_conv_direct_rows(const float *x, const float *wf, float *out, int6
 }
 
 static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
-  napi_value argv[18];
-  if (!get_args(env, info, 18, argv)) return NULL;
+  napi_value argv[19];
+  size_t argc = 19;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 18) {
+    napi_throw_error(env, NULL, "desa_kernels: wrong number of arguments");
+    return NULL;
+  }
   napi_valuetype biasType, gammaType;
   napi_typeof(env, argv[2], &biasType);
   napi_typeof(env, argv[3], &gammaType);
@@ -1218,6 +1224,7 @@ static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
   const int64_t k = get_int(env, argv[12]), padLeft = get_int(env, argv[13]), outLen = get_int(env, argv[14]);
   const float eps = (float)get_double(env, argv[15]);
   const int act = (int)get_int(env, argv[16]);
+  const float w0 = argc > 18 ? (float)get_double(env, argv[18]) : 1.0f;
   const int64_t pool = get_int(env, argv[17]);
   const int64_t K = k * Cin, pooledLen = outLen / pool, total = B * outLen;
 
@@ -1252,7 +1259,7 @@ static napi_value ConvBlockInference(napi_env env, napi_callback_info info) {
       im2col_rows(x, cols, r0, rows, outLen, L, Cin, k, padLeft);
       sgemm_nn(rows, Cout, K, cols, K, wf, Cout, out, Cout, 0);
     }
-    desa_bias_act_rows(out, bf, rows, Cout, act);
+    desa_bias_act_rows(out, bf, rows, Cout, act, w0);
     if (pool > 1) {
       /* max into the pooled row; NaN wins, as in maxPool1dForward */
       for (int64_t r = 0; r < rows; r++) {

@@ -17,10 +17,11 @@ import { LayerNorm } from '../../../src/main/model/layers/norm';
 import { rotaryInvFreq, rotaryTables } from '../../../src/main/model/layers/rope';
 import { Conv1d, maxPool1d } from '../../../src/main/model/layers/conv';
 import { BatchNorm1d } from '../../../src/main/model/layers/norm';
-import { silu } from '../../../src/main/model/layers/activations';
+import { silu, sine } from '../../../src/main/model/layers/activations';
 import { setInitSeed } from '../../../src/main/model/params';
 import { SpectraEncoderModel } from '../../../src/main/model/spectra/multitask-regressor';
-import { SPECTRA_ENCODER_CONFIGS } from '../../../src/main/model/configs';
+import { LIGHT_CURVE_ENCODER_CONFIGS, SPECTRA_ENCODER_CONFIGS } from '../../../src/main/model/configs';
+import { LightCurveEncoderModel } from '../../../src/main/model/lightcurve/multitask-simsiam';
 import { loadStateDict, type StateDict } from '../../../src/main/model/params';
 import { loadFixture, maxAbsDiff } from '../../helpers/fixtures';
 import { expectClose, withNative } from './native-compare';
@@ -40,20 +41,22 @@ function trainedNorm(c: number, seed: number): BatchNorm1d {
 }
 
 /** The block op by op with tfjs's plain kernels. */
-function plainBlock(x: Tensor, conv: Conv1d, bn: BatchNorm1d | null, act: boolean, pool: number): Float32Array {
+function plainBlock(x: Tensor, conv: Conv1d, bn: BatchNorm1d | null, act: boolean | { sine: number }, pool: number): Float32Array {
   return withNative(false, () => tf.tidy(() => {
     let h: Tensor = conv.forward(x);
     if (bn) h = bn.forward(h, false);
-    if (act) h = silu(h);
+    if (act === true) h = silu(h);
+    else if (act) h = sine(h, act.sine);
     if (pool > 1) h = maxPool1d(h, pool);
     return h.dataSync().slice() as Float32Array;
   }));
 }
 
-function fusedBlock(x: Tensor, conv: Conv1d, bn: BatchNorm1d | null, act: boolean, pool: number): Tensor | null {
+function fusedBlock(x: Tensor, conv: Conv1d, bn: BatchNorm1d | null, act: boolean | { sine: number }, pool: number): Tensor | null {
   const [padLeft, padRight] = conv.paddingLeftRight();
   return inferenceConvBlock(x, {
-    weight: conv.weight, bias: conv.bias, padLeft, padRight, norm: bn?.evalParameters() ?? null, act: act ? 'silu' : null, pool,
+    weight: conv.weight, bias: conv.bias, padLeft, padRight, norm: bn?.evalParameters() ?? null,
+    act: act === true ? 'silu' : act || null, pool,
   });
 }
 
@@ -97,6 +100,20 @@ describe('inference conv block (Conv1d → eval BatchNorm → SiLU → MaxPool1d
       expectClose(expected, got!.dataSync(), 2e-6);
       conv.dispose();
       bn?.dispose();
+    });
+  }
+
+  for (const w0 of [1, 2.5]) {
+    it(`sin(${w0}·x) activation (the light-curve CNN) equals the layers`, () => {
+      setInitSeed(9);
+      const conv = new Conv1d(2, 16, 3, { padding: 'same', bias: false });
+      const bn = trainedNorm(16, 30);
+      const x = rand([3, 41, 2], 10, 0, 2);
+      const got = withNative(true, () => fusedBlock(x, conv, bn, { sine: w0 }, 2));
+      // sin(w0·x) scales the folding's float32 rounding in x by up to w0
+      expectClose(plainBlock(x, conv, bn, { sine: w0 }, 2), got!.dataSync(), 2e-6 * w0);
+      conv.dispose();
+      bn.dispose();
     });
   }
 
@@ -306,6 +323,26 @@ describe("the authors' spectra encoder fixture through the native inference path
     expect(maxAbsDiff(cnnTokens, fx.f32('output/cnn_tokens'))).toBeLessThan(5e-5);
     expect(maxAbsDiff(conformerTokens, fx.f32('output/conformer_tokens'))).toBeLessThan(2e-4);
     expect(maxAbsDiff(features, fx.f32('output/features'))).toBeLessThan(5e-3);
+    m.dispose();
+  });
+});
+
+describe("the authors' light-curve encoder fixture through the native inference path", () => {
+  it('reproduces the fixture CNN features (sine activation), Astroconformer tokens and z within the parity tolerances', () => {
+    const fx = loadFixture('models/lc_encoder');
+    const prefix = 'state_dict/';
+    const stateDict: StateDict = new Map(fx.names().filter((n) => n.startsWith(prefix)).map((n) => [n.slice(prefix.length), fx.array(n)]));
+    const m = new LightCurveEncoderModel(LIGHT_CURVE_ENCODER_CONFIGS.small, { convImpl: 'native' });
+    loadStateDict(m, stateDict, { source: 'models/lc_encoder' });
+    const view = (name: string) => tf.tensor(fx.f32(name), fx.shape(name));
+    const [cnn, tokens, z1] = withNative(true, () => tf.tidy(() => {
+      const out = m.forward({ view1: view('input/view1'), view2: view('input/view2') }, { training: false });
+      return [out.view1.cnnFeatures, out.view1.astroconformerTokens, out.z1].map((t) => t.dataSync().slice() as Float32Array);
+    }));
+    // the tolerances of test/parity/model-lc.test.ts
+    expect(maxAbsDiff(cnn, fx.f32('output/cnn_features_view1'))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(tokens, fx.f32('output/astroconformer_tokens_view1'))).toBeLessThan(5e-4);
+    expect(maxAbsDiff(z1, fx.f32('output/z1'))).toBeLessThan(5e-4);
     m.dispose();
   });
 });

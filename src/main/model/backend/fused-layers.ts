@@ -337,13 +337,14 @@ export interface InferenceConvBlock {
   padLeft: number;
   padRight: number;
   norm: EvalBatchNorm | null;
-  act: 'silu' | null;
+  /** 'silu', or the light-curve CNN's sin(w0·x) as { sine: w0 }. */
+  act: 'silu' | { sine: number } | null;
   /** MaxPool1d window (stride = window, floor mode); 1 for none. */
   pool: number;
 }
 
 /**
- * Inference (no gradient): Conv1d → eval BatchNorm1d → SiLU → MaxPool1d of channels-last x (B, L, Cin) as ONE native
+ * Inference (no gradient): Conv1d → eval BatchNorm1d → SiLU or sine → MaxPool1d of channels-last x (B, L, Cin) as ONE native
  * kernel writing only the block's output. The BatchNorm is folded into the conv weights and bias inside the kernel on
  * every call (so a training step or weight load never leaves a stale copy), and the batch is processed in cache-sized
  * tiles (im2col, GEMM, bias, SiLU, pooling per tile). Equal to the op-by-op layers up to float32 rounding of the
@@ -365,7 +366,8 @@ export function inferenceConvBlock(x: Tensor, block: InferenceConvBlock): Tensor
   const y = outputFloat32(b * pooledLen * cout);
   addon.convBlockInference(f32(x)!, f32(weight)!, bias ? f32(bias)! : null, norm ? f32(norm.weight)! : null,
     norm ? f32(norm.bias)! : null, norm ? f32(norm.runningMean)! : null, norm ? f32(norm.runningVar)! : null, y,
-    b, len, cin, cout, k, block.padLeft, outLen, norm?.eps ?? 0, block.act === 'silu' ? 1 : 0, pool);
+    b, len, cin, cout, k, block.padLeft, outLen, norm?.eps ?? 0, block.act === 'silu' ? 1 : block.act ? 2 : 0, pool,
+    block.act && block.act !== 'silu' ? block.act.sine : 1);
   return tf.tensor(y, [b, pooledLen, cout], 'float32');
 }
 

@@ -59,7 +59,7 @@ export interface NativeKernelAddon {
   convBlockInference(x: Float32Array, weight: Float32Array, convBias: Float32Array | null, gamma: Float32Array | null,
     beta: Float32Array | null, mean: Float32Array | null, variance: Float32Array | null, y: Float32Array, batch: number,
     length: number, inChannels: number, outChannels: number, kernelSize: number, padLeft: number, outLength: number,
-    eps: number, act: 0 | 1, pool: number): void;
+    eps: number, act: 0 | 1 | 2, pool: number, sineW0?: number): void;
   attentionInference(x: Float32Array, wq: Float32Array, bq: Float32Array, wk: Float32Array, bk: Float32Array,
     wv: Float32Array, bv: Float32Array, wo: Float32Array, bo: Float32Array, cos: Float32Array, sin: Float32Array,
     y: Float32Array, batch: number, seqLen: number, dim: number, numHeads: number, rotaryDims: number): void;

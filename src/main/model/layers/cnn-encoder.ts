@@ -25,16 +25,22 @@ export interface CnnEncoderConfig {
 export class ConvBnAct extends Module {
   readonly conv: Conv1d;
   readonly bn: BatchNorm1d;
-  constructor(inCh: number, outCh: number, kernelSize: number, private readonly act: (x: Tensor) => Tensor, impl: ConvImpl) {
+  /** The activation as the native inference kernel names it (null: none it knows, the layers run one by one). */
+  private readonly nativeAct: 'silu' | { sine: number } | null;
+
+  /** `nativeAct` describes `act` to the inference kernel; by default SiLU is recognised, other activations are not. */
+  constructor(inCh: number, outCh: number, kernelSize: number, private readonly act: (x: Tensor) => Tensor, impl: ConvImpl,
+    nativeAct?: 'silu' | { sine: number } | null) {
     super();
+    this.nativeAct = nativeAct !== undefined ? nativeAct : act === silu ? 'silu' : null;
     this.conv = this.child('0', new Conv1d(inCh, outCh, kernelSize, { padding: 'same', bias: false, impl }));
     this.bn = this.child('1', new BatchNorm1d(outCh));
   }
   /** Conv → BN → act, then MaxPool1d(`pool`) when pool > 1. */
   forward(x: Tensor, training: boolean, pool = 1): Tensor {
     return tf.tidy(() => {
-      // Inference: the whole block (BatchNorm folded into the conv, SiLU, pooling) is one native kernel.
-      const fast = !training && this.act === silu ? this.conv.forwardInference(x, { norm: this.bn.evalParameters(), act: 'silu', pool }) : null;
+      // Inference: the whole block (BatchNorm folded into the conv, activation, pooling) is one native kernel.
+      const fast = !training && this.nativeAct ? this.conv.forwardInference(x, { norm: this.bn.evalParameters(), act: this.nativeAct, pool }) : null;
       if (fast) return fast;
       // BatchNorm → SiLU is one fused op with the native kernels.
       const h = this.act === silu ? this.bn.forward(this.conv.forward(x), training, 'silu')
@@ -47,10 +53,17 @@ export class ConvBnAct extends Module {
 /** A ConvBlock: its Conv-BN-act sequence sits under `layers.`. */
 class ConvBlock extends Module {
   readonly seq: ConvBnAct;
-  constructor(inCh: number, outCh: number, kernelSize: number, act: (x: Tensor) => Tensor, impl: ConvImpl) {
+  constructor(inCh: number, outCh: number, kernelSize: number, act: (x: Tensor) => Tensor, impl: ConvImpl,
+    nativeAct: 'silu' | { sine: number } | null) {
     super();
-    this.seq = this.child('layers', new ConvBnAct(inCh, outCh, kernelSize, act, impl));
+    this.seq = this.child('layers', new ConvBnAct(inCh, outCh, kernelSize, act, impl, nativeAct));
   }
+}
+
+/** The encoder's activation as the native inference kernel names it. */
+function nativeActivation(cfg: CnnEncoderConfig): 'silu' | { sine: number } | null {
+  if (cfg.activation === 'silu' || cfg.activation === 'swish') return 'silu';
+  return cfg.activation === 'sine' ? { sine: cfg.sineW0 ?? 1 } : null;
 }
 
 export class CnnEncoder extends Module {
@@ -67,12 +80,13 @@ export class CnnEncoder extends Module {
     if (dims.length === 0) throw new Error('CnnEncoder: encoderDims is empty');
     const act = activation(cfg.activation, cfg.sineW0 ?? 1);
     // The stem always uses kernel 3, whatever `kernelSize` says (as in the reference).
-    this.embedding = this.child('embedding', new ConvBnAct(cfg.inChannels, dims[0], 3, act, impl));
+    const nativeAct = nativeActivation(cfg);
+    this.embedding = this.child('embedding', new ConvBnAct(cfg.inChannels, dims[0], 3, act, impl, nativeAct));
     const list = this.child('layers', new ModuleList<ConvBlock>());
     for (let n = 1; n <= cfg.numLayers; n++) {
       const inCh = n < dims.length ? dims[n - 1] : dims[dims.length - 1];
       const outCh = n < dims.length ? dims[n] : dims[dims.length - 1];
-      list.add(String(n - 1), new ConvBlock(inCh, outCh, cfg.kernelSize, act, impl));
+      list.add(String(n - 1), new ConvBlock(inCh, outCh, cfg.kernelSize, act, impl, nativeAct));
     }
     this.blocks = list.items;
     this.outputDim = dims[dims.length - 1];

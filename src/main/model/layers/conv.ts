@@ -108,7 +108,7 @@ export class Conv1d extends Module {
    * kernel (`inferenceConvBlock`); null where that does not apply (training, a recording gradient tape, stride > 1,
    * the im2col implementation, no native kernels), and the caller runs the layers one by one.
    */
-  forwardInference(x: Tensor, then: { norm: BatchNorm1dEval | null; act: 'silu' | null; pool: number }): Tensor3D | null {
+  forwardInference(x: Tensor, then: { norm: BatchNorm1dEval | null; act: 'silu' | { sine: number } | null; pool: number }): Tensor3D | null {
     if (this.stride !== 1 || resolveImpl(this.impl) !== 'native') return null;
     const [padLeft, padRight] = this.paddingLeftRight();
     return inferenceConvBlock(x, { weight: this.weight, bias: this.bias, padLeft, padRight, ...then }) as Tensor3D | null;
