@@ -1,8 +1,10 @@
 /** Shared set-up for browser tests: a fresh renderer build, the headless server, Debian Chromium. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { repoRoot } from '../helpers/paths';
 import { readRpcReply } from '../../src/shared/rpc';
@@ -112,4 +114,69 @@ export async function callRpc<T>(serve: ServeProcess, method: string, params: Re
   const reply = await readRpcReply(response);
   if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
   return reply.result as T;
+}
+
+/** What a browser test file works with once its `beforeAll` has run (see useBrowserApp). */
+export interface BrowserApp {
+  readonly browser: Browser;
+  readonly serve: ServeProcess;
+  /** The test's temporary folder (removed afterwards). */
+  readonly work: string;
+  /** The project the server was started on. */
+  readonly projectDir: string;
+  /** Calls one contract method over the server's /rpc, as the page does. */
+  rpc<T>(method: string, params: Record<string, unknown>): Promise<T>;
+}
+
+export interface BrowserAppOptions {
+  /** Prefix of the temporary folder. */
+  name: string;
+  /** Prepares the project inside `work` and returns its folder (which `desa serve` creates when missing). */
+  project(work: string): string | Promise<string>;
+  /** A folder under test-results/ for the file's screenshots, created up front. */
+  shots?: string;
+  /** Time allowed for the whole set-up, ms. */
+  setupTimeoutMs?: number;
+}
+
+/**
+ * Registers the set-up every browser test file shares: a fresh renderer build, a temporary folder
+ * with the file's project, the headless server on it and Debian Chromium; all stopped and removed
+ * after the file's tests.
+ */
+export function useBrowserApp(options: BrowserAppOptions): BrowserApp {
+  let browser: Browser | undefined, serve: ServeProcess | undefined, work: string | undefined, projectDir: string | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the browser app's ${what} is not set up (beforeAll failed?)`);
+    return value;
+  };
+  beforeAll(async () => {
+    ensureBuilt();
+    work = mkdtempSync(join(tmpdir(), `desa-${options.name}-e2e-`));
+    if (options.shots) mkdirSync(join(repoRoot(), 'test-results', options.shots), { recursive: true });
+    projectDir = await options.project(work);
+    serve = await startServe(projectDir);
+    browser = await launchChromium();
+  }, options.setupTimeoutMs ?? 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    get browser() { return ready(browser, 'browser'); },
+    get serve() { return ready(serve, 'server'); },
+    get work() { return ready(work, 'work folder'); },
+    get projectDir() { return ready(projectDir, 'project'); },
+    rpc: (method, params) => callRpc(ready(serve, 'server'), method, params),
+  };
+}
+
+/** Runs `desa demo` (tiny models) into `work` and returns its project folder. */
+export function demoProject(work: string, o: { stars: number; steps: number; quarters: number }): string {
+  const demo = spawnSync(process.execPath, [join(repoRoot(), 'bin/desa.js'), 'demo', '--out', work, '--stars', String(o.stars), '--steps', String(o.steps), '--quarters', String(o.quarters)], {
+    cwd: repoRoot(), encoding: 'utf8', timeout: 600_000,
+  });
+  if (demo.status !== 0) throw new Error(`desa demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+  return join(work, 'project');
 }

@@ -9,49 +9,35 @@
  *   and blob B's in its bottom colour (pixels read by PIL);
  * - a Gaussian mixture trained the same way also classifies every star correctly.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../src/main/map/random';
 import { pointAlpha, viridis } from '../../src/renderer/map/colour';
 import { repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
+import { useBrowserApp } from './app';
 
 const STARS = 160;
 const DIM = 8;
-let browser: Browser;
-let serve: ServeProcess;
-let work: string;
 const shots = join(repoRoot(), 'test-results', 'classify');
 /** Star i is in blob A when i is even. */
 const ids = Array.from({ length: STARS }, (_, i) => `S${String(i).padStart(4, '0')}`);
 const inA = (i: number): boolean => i % 2 === 0;
 
-beforeAll(async () => {
-  ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'desa-classify-e2e-'));
-  const g = gaussian(mulberry32(5));
-  const { ProjectStore } = await import('../../src/main/store/index');
-  const store = await ProjectStore.create(join(work, 'project'));
-  // Blob centres 12σ apart along every axis: UMAP puts them in two separate islands.
-  await store.putEmbeddings('f', ids.map((starId, i) => ({ starId, vector: Float32Array.from({ length: DIM }, () => g() + (inA(i) ? 0 : 12)) })));
-  await store.close();
-  serve = await startServe(join(work, 'project'));
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+const app = useBrowserApp({
+  name: 'classify',
+  shots: 'classify',
+  async project(work) {
+    const g = gaussian(mulberry32(5));
+    const { ProjectStore } = await import('../../src/main/store/index');
+    const store = await ProjectStore.create(join(work, 'project'));
+    // Blob centres 12σ apart along every axis: UMAP puts them in two separate islands.
+    await store.putEmbeddings('f', ids.map((starId, i) => ({ starId, vector: Float32Array.from({ length: DIM }, () => g() + (inA(i) ? 0 : 12)) })));
+    await store.close();
+    return join(work, 'project');
+  },
 });
-
-/** Calls the contract over the server's /rpc, as the page does. */
-const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
   page.evaluate(([a, b]) => (window as unknown as { __desaMap: { toPage(x: number, y: number): [number, number] } }).__desaMap.toPage(a, b), [x, y]);
@@ -90,11 +76,11 @@ async function classify(page: Page, kind: string, name: string): Promise<{ resul
   await page.click('[data-testid=classify-run]');
   await page.waitForFunction((n) => document.querySelector('[data-testid=classify-result]')?.textContent?.includes(n), kind === 'gmm' ? 'Gaussian mixture' : 'linear SVM', { timeout: 120_000 });
   await page.waitForFunction((id) => (document.querySelector('[data-testid=map-colour]') as HTMLSelectElement | null)?.value === id, `derived:${name}:p_blob_a`);
-  const predicted = await rpc<{ kind: string; codes: Int32Array; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
-  const p = await rpc<{ values: Float64Array }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
+  const predicted = await app.rpc<{ kind: string; codes: Int32Array; categories: string[] }>('map.column', { embedding: 'f', column: `derived:${name}` });
+  const p = await app.rpc<{ values: Float64Array }>('map.column', { embedding: 'f', column: `derived:${name}:p_blob_a` });
   expect(await page.evaluate(() => (window as unknown as { __classifyProgressSeen: boolean }).__classifyProgressSeen)).toBe(true);
   // The job system ran it: listed as done, its progress at the last of its steps (folds, final fit, scoring).
-  const job = (await rpc<{ kind: string; state: string; last: { done: number; total: number; unit: string } | null }[]>('jobs.list', {})).filter((j) => j.kind === 'map.classify').at(-1)!;
+  const job = (await app.rpc<{ kind: string; state: string; last: { done: number; total: number; unit: string } | null }[]>('jobs.list', {})).filter((j) => j.kind === 'map.classify').at(-1)!;
   expect(job.state).toBe('done');
   expect(job.last).toMatchObject({ unit: 'steps', done: job.last!.total });
   return { resultText: ((await page.textContent('[data-testid=classify-result]')) ?? '').replace(/\s+/g, ' '), codes: Array.from(predicted.codes), categories: predicted.categories, pA: Array.from(p.values) };
@@ -102,19 +88,19 @@ async function classify(page: Page, kind: string, name: string): Promise<{ resul
 
 describe('classification from the Map screen', () => {
   it('trains a linear SVM and a GMM on two selections; the probability column colours the map', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.click('[data-testid=nav-map]');
     await page.waitForSelector('[data-testid=map-embedding] option[value=f]', { state: 'attached' });
     await page.selectOption('[data-testid=map-embedding]', 'f');
     await page.click('[data-testid=map-compute]');
     await page.waitForSelector('[data-testid=map-info]', { timeout: 240_000 });
     await page.waitForFunction((count) => document.querySelector('[data-testid=map-canvas]')?.getAttribute('data-drawn') === String(count), STARS, { timeout: 120_000 });
-    const job = (await rpc<{ jobId: string; kind: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
-    const layout = (await rpc<{ result: { starIds: string[]; x: Float32Array; y: Float32Array } }>('jobs.result', { jobId: job.jobId })).result;
+    const job = (await app.rpc<{ jobId: string; kind: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
+    const layout = (await app.rpc<{ result: { starIds: string[]; x: Float32Array; y: Float32Array } }>('jobs.result', { jobId: job.jobId })).result;
     expect(layout.starIds).toEqual(ids);
     const points = await Promise.all(Array.from(layout.x, (x, i) => toPage(page, x, layout.y[i])));
     const a = ids.flatMap((_, i) => (inA(i) ? [i] : []));

@@ -3,31 +3,15 @@
  * screen and check the counts shown against the file system, SOURCES.md and an astropy
  * cross-match. Also: the page is refused without the token; the desktop app runs where Electron is.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { realDataPath, repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, findElectronBinary, launchChromium, startServe, type ServeProcess } from './app';
+import { findElectronBinary, useBrowserApp } from './app';
 
-let browser: Browser;
-let serve: ServeProcess;
-let work: string;
 
-beforeAll(async () => {
-  ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'desa-e2e-'));
-  serve = await startServe(join(work, 'demo-project'));
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const app = useBrowserApp({ name: 'gui', project: (work) => join(work, 'demo-project') });
 
 /** What ingesting shared/data/real must show, from the file system and SOURCES.md facts. */
 function expectedFromFiles(): { spectra: number; lightCurves: number; lightCurveStars: number; unused: number } {
@@ -72,8 +56,8 @@ print(json.dumps(sum(int((s[i].separation(t) < 3 * u.arcsec).sum()) for i in ran
 
 describe('headless server in Chromium', () => {
   it('refuses the page without the token', async () => {
-    const page = await browser.newPage();
-    const bare = serve.url.replace(/\?token=.*$/, '');
+    const page = await app.browser.newPage();
+    const bare = app.serve.url.replace(/\?token=.*$/, '');
     const response = await page.goto(bare);
     expect(response?.status()).toBe(401);
     expect(await page.textContent('body')).toContain('unauthorized');
@@ -87,12 +71,12 @@ describe('headless server in Chromium', () => {
     const matched = await astropyMatchedPairs();
     expect(expected.spectra).toBe(116); // SOURCES.md: 116 LRS spectra
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.waitForSelector('[data-testid=project-dir]');
     expect(await page.textContent('[data-testid=header-project]')).toBe('demo-project');
     expect(await page.textContent('[data-testid=header-backend]')).toContain('headless server');
@@ -125,10 +109,10 @@ describe('headless server in Chromium', () => {
   });
 
   it('opens a second project from the path input and cancels its ingest from the progress bar', async () => {
-    const page = await browser.newPage();
-    await page.goto(serve.url);
+    const page = await app.browser.newPage();
+    await page.goto(app.serve.url);
     await page.waitForSelector('[data-testid=project-dir]');
-    const second = join(work, 'second-project');
+    const second = join(app.work, 'second-project');
     await page.fill('[data-testid=project-path]', second);
     await page.click('[data-testid=open-project]');
     await page.waitForSelector(`[data-testid=project-dir]:has-text("${second}")`);
@@ -148,8 +132,8 @@ describe('headless server in Chromium', () => {
   });
 
   it('navigates to the Map and Training screens and lists the jobs', async () => {
-    const page = await browser.newPage();
-    await page.goto(serve.url);
+    const page = await app.browser.newPage();
+    await page.goto(app.serve.url);
     await page.click('[data-testid=nav-map]');
     await page.waitForSelector('[data-testid=map-compute]');
     await page.click('[data-testid=nav-training]');
@@ -171,14 +155,14 @@ describe('desktop app (Electron)', () => {
       return;
     }
     const { _electron } = await import('playwright-core');
-    const app = await _electron.launch({ executablePath: electronPath, args: [repoRoot(), '--no-sandbox'] });
+    const desktop = await _electron.launch({ executablePath: electronPath, args: [repoRoot(), '--no-sandbox'] });
     try {
-      const window = await app.firstWindow();
+      const window = await desktop.firstWindow();
       await window.waitForSelector('[data-testid=header-backend]');
       expect(await window.textContent('[data-testid=header-backend]')).toBe('desktop app');
       expect(await window.evaluate(() => Object.keys((window as unknown as { desa: object }).desa).sort())).toEqual(['call', 'on']);
     } finally {
-      await app.close();
+      await desktop.close();
     }
   });
 });

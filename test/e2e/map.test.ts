@@ -10,53 +10,35 @@
  * - the selection exports to a FITS table that astropy reads back with the same star ids and
  *   fitsverify accepts.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
+import { demoProject, useBrowserApp } from './app';
 
-let browser: Browser;
-let serve: ServeProcess;
-let work: string;
-let projectDir: string;
 /** Every 'f' vector by star id, read from the store before the server opens it. */
 let vectors: Map<string, Float32Array>;
 const shots = join(repoRoot(), 'test-results', 'map');
 
-beforeAll(async () => {
-  ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'desa-map-e2e-'));
-  const demo = spawnSync(process.execPath, [join(repoRoot(), 'bin/desa.js'), 'demo', '--out', work, '--stars', '120', '--steps', '2', '--quarters', '1'], {
-    cwd: repoRoot(), encoding: 'utf8',
-  });
-  if (demo.status !== 0) throw new Error(`desa demo failed:\n${demo.stdout}\n${demo.stderr}`);
-  projectDir = join(work, 'project');
-  const { ProjectStore } = await import('../../src/main/store/index');
-  const store = await ProjectStore.open(projectDir);
-  vectors = new Map();
-  for (const star of await store.listStars()) {
-    const v = await store.getEmbedding(star.starId, 'f');
-    if (v) vectors.set(star.starId, v);
-  }
-  await store.close();
-  serve = await startServe(projectDir);
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+const app = useBrowserApp({
+  name: 'map',
+  shots: 'map',
+  setupTimeoutMs: 900_000,
+  async project(work) {
+    const projectDir = demoProject(work, { stars: 120, steps: 2, quarters: 1 });
+    const { ProjectStore } = await import('../../src/main/store/index');
+    const store = await ProjectStore.open(projectDir);
+    vectors = new Map();
+    for (const star of await store.listStars()) {
+      const v = await store.getEmbedding(star.starId, 'f');
+      if (v) vectors.set(star.starId, v);
+    }
+    await store.close();
+    return projectDir;
+  },
 });
-
-/** Calls the contract over the server's /rpc, as the page does. */
-const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 /** The k nearest other stars of `starId` by Euclidean distance in float64, by a full scan. */
 function bruteForce(starId: string, k: number): string[] {
@@ -97,11 +79,11 @@ const toPage = (page: Page, x: number, y: number): Promise<[number, number]> =>
 
 describe('Map screen in Chromium', () => {
   it('renders the UMAP, selects by lasso, finds similar stars, classifies and exports', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.click('[data-testid=nav-map]');
     await page.waitForSelector('[data-testid=map-embedding] option[value=f]', { state: 'attached' });
     await page.selectOption('[data-testid=map-embedding]', 'f');
@@ -109,16 +91,16 @@ describe('Map screen in Chromium', () => {
     await page.waitForSelector('[data-testid=map-info]', { timeout: 240_000 });
 
     // The layout exactly as map.layout produced it (the GUI's job).
-    const jobs = await rpc<{ jobId: string; kind: string; state: string }[]>('jobs.list', {});
+    const jobs = await app.rpc<{ jobId: string; kind: string; state: string }[]>('jobs.list', {});
     const job = jobs.filter((j) => j.kind === 'map.layout').at(-1)!;
     expect(job.state).toBe('done');
-    const layout = (await rpc<{ result: Layout }>('jobs.result', { jobId: job.jobId })).result;
+    const layout = (await app.rpc<{ result: Layout }>('jobs.result', { jobId: job.jobId })).result;
     const n = layout.starIds.length;
     expect(n).toBe(vectors.size);
     await page.waitForFunction((count) => document.querySelector('[data-testid=map-canvas]')?.getAttribute('data-drawn') === String(count), n, { timeout: 120_000 });
 
     // Colour by a catalogue class, so the legend shows and the points are coloured.
-    const columns = (await rpc<{ columns: { id: string; kind: string }[] }>('map.columns', {})).columns;
+    const columns = (await app.rpc<{ columns: { id: string; kind: string }[] }>('map.columns', {})).columns;
     const cmdClass = columns.find((c) => c.id.endsWith(':cmd_class'))!;
     await page.selectOption('[data-testid=map-colour]', cmdClass.id);
     await page.waitForSelector('[data-testid=map-legend]');
@@ -167,7 +149,7 @@ print(json.dumps(sum(1 for p in im.getdata() if min(p) < 235)))`, [mapShot])) as
     await page.screenshot({ path: join(shots, 'map-lasso.png') });
 
     // Export the selection as FITS; astropy reads back the same star ids, fitsverify finds no error.
-    const fitsFile = join(work, 'lasso.fits');
+    const fitsFile = join(app.work, 'lasso.fits');
     await page.selectOption('[data-testid=export-format]', 'fits');
     await page.fill('[data-testid=export-path]', fitsFile);
     await page.click('[data-testid=export-run]');
@@ -207,7 +189,7 @@ print(json.dumps({'ids': [str(s) for s in t['star_id']], 'kic': [int(k) for k in
     await page.click('[data-testid=classify-run]');
     await page.waitForSelector('[data-testid=classify-result]', { timeout: 120_000 });
     expect(await page.textContent('[data-testid=classify-result]')).toMatch(/fold accuracy \d+\.\d%/);
-    const probability = await rpc<{ kind: string; values: Float64Array }>('map.column', { embedding: 'f', column: 'derived:lassoed:p_inside' });
+    const probability = await app.rpc<{ kind: string; values: Float64Array }>('map.column', { embedding: 'f', column: 'derived:lassoed:p_inside' });
     expect(probability.kind).toBe('numeric');
     expect(probability.values).toHaveLength(n);
     expect(probability.values.every((v) => v !== null && v >= 0 && v <= 1)).toBe(true);

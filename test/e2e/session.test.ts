@@ -10,45 +10,26 @@
  * - the fine-tune dialog lists the project's catalogue columns, and a tiny binary fine-tune started
  *   with another label column records that column in its run.json.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { SavedSession } from '../../src/shared/session';
 import { repoRoot } from '../helpers/paths';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess, callRpc } from './app';
+import { demoProject, useBrowserApp } from './app';
 
-let browser: Browser;
-let serve: ServeProcess;
-let work: string;
-let projectDir: string;
 const shots = join(repoRoot(), 'test-results', 'session');
 
-beforeAll(async () => {
-  ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'desa-session-e2e-'));
-  const demo = spawnSync(process.execPath, [join(repoRoot(), 'bin/desa.js'), 'demo', '--out', work, '--stars', '120', '--steps', '2', '--quarters', '1'], {
-    cwd: repoRoot(), encoding: 'utf8', timeout: 600_000,
-  });
-  if (demo.status !== 0) throw new Error(`desa demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
-  projectDir = join(work, 'project');
-  // The server keeps its recent projects here, not in the user's own settings.
-  process.env.DESA_SETTINGS_DIR = join(work, 'settings');
-  serve = await startServe(projectDir);
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+const app = useBrowserApp({
+  name: 'session',
+  shots: 'session',
+  setupTimeoutMs: 900_000,
+  project(work) {
+    // The server keeps its recent projects here, not in the user's own settings.
+    process.env.DESA_SETTINGS_DIR = join(work, 'settings');
+    return demoProject(work, { stars: 120, steps: 2, quarters: 1 });
+  },
 });
-
-/** Calls the contract over the server's /rpc, as the page does. */
-const rpc = <T>(method: string, params: Record<string, unknown>): Promise<T> => callRpc<T>(serve, method, params);
 
 /** A map.layout result as the server sends it (typed arrays arrive as typed arrays). */
 interface Layout { starIds: string[]; x: Float32Array; y: Float32Array }
@@ -60,7 +41,7 @@ const currentView = (page: Page): Promise<View> =>
   page.evaluate(() => (window as unknown as { __desaMap: { view(): View } }).__desaMap.view());
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 } });
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
@@ -104,7 +85,7 @@ const selectedIds = async (page: Page): Promise<string[]> =>
 describe('project session in Chromium', () => {
   it('saves subsets, selection, colouring and view, and restores them on reload and on reopening the project', async () => {
     const { page, errors } = await newPage();
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.waitForSelector('[data-testid=project-dir]');
     await page.click('[data-testid=nav-map]');
     await page.waitForSelector('[data-testid=map-embedding] option[value=f]', { state: 'attached' });
@@ -112,15 +93,15 @@ describe('project session in Chromium', () => {
     await page.click('[data-testid=map-compute]');
     const jobDone = async (): Promise<Layout> => {
       await page.waitForSelector('[data-testid=map-info]', { timeout: 240_000 });
-      const job = (await rpc<{ jobId: string; kind: string; state: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
-      return (await rpc<{ result: Layout }>('jobs.result', { jobId: job.jobId })).result;
+      const job = (await app.rpc<{ jobId: string; kind: string; state: string }[]>('jobs.list', {})).filter((j) => j.kind === 'map.layout').at(-1)!;
+      return (await app.rpc<{ result: Layout }>('jobs.result', { jobId: job.jobId })).result;
     };
     const layout = await jobDone();
     const n = layout.starIds.length;
     await mapDrawn(page, n);
 
     // Colour by a numeric catalogue column, log scale, fixed limits.
-    const columns = (await rpc<{ columns: { id: string; kind: string; group: string }[] }>('map.columns', {})).columns;
+    const columns = (await app.rpc<{ columns: { id: string; kind: string; group: string }[] }>('map.columns', {})).columns;
     const teff = columns.find((c) => c.group === 'catalog' && c.kind === 'numeric' && c.id.endsWith(':teff'))!;
     expect(teff, 'a numeric teff catalogue column').toBeTruthy();
     await page.selectOption('[data-testid=map-colour]', teff.id);
@@ -171,7 +152,7 @@ describe('project session in Chromium', () => {
 
     await page.click('[data-testid=session-save]');
     await page.waitForSelector('[data-testid=session-status]:has-text("saved")');
-    const file = JSON.parse(readFileSync(join(projectDir, 'session.json'), 'utf8')) as SavedSession;
+    const file = JSON.parse(readFileSync(join(app.projectDir, 'session.json'), 'utf8')) as SavedSession;
     expect(file.version).toBe(1);
     expect(file.map.layout).toBe('f');
     expect(file.map.colour).toEqual({ column: teff.id, scale: { kind: 'log', range: [4500, 6500] } });
@@ -184,7 +165,7 @@ describe('project session in Chromium', () => {
 
     /** Everything saved is on show again, the selection being `selected`. */
     async function expectRestored(p: Page, selected: number[]): Promise<void> {
-      const savedAt = (JSON.parse(readFileSync(join(projectDir, 'session.json'), 'utf8')) as SavedSession).savedAt;
+      const savedAt = (JSON.parse(readFileSync(join(app.projectDir, 'session.json'), 'utf8')) as SavedSession).savedAt;
       await mapDrawn(p, n);
       expect(await p.inputValue('[data-testid=map-colour]')).toBe(teff.id);
       expect(await p.inputValue('[data-testid=map-scale]')).toBe('log');
@@ -193,7 +174,7 @@ describe('project session in Chromium', () => {
       await p.waitForSelector('[data-testid=map-legend] .title:has-text("log₁₀")');
       // Restoring is not a change: the file is not rewritten.
       await p.waitForTimeout(1200);
-      expect((JSON.parse(readFileSync(join(projectDir, 'session.json'), 'utf8')) as SavedSession).savedAt).toBe(savedAt);
+      expect((JSON.parse(readFileSync(join(app.projectDir, 'session.json'), 'utf8')) as SavedSession).savedAt).toBe(savedAt);
       expect(await p.locator('[data-testid=session-status]').count()).toBe(0);
       const restored = await currentView(p);
       expect(restored.zoom).toBeCloseTo(view.zoom, 6);
@@ -214,20 +195,20 @@ describe('project session in Chromium', () => {
 
     // Reload the page: the session comes back from the project folder.
     const reloaded = await newPage();
-    await reloaded.page.goto(serve.url);
+    await reloaded.page.goto(app.serve.url);
     await reloaded.page.waitForSelector('[data-testid=project-dir]');
     await expectRestored(reloaded.page, topRows);
     await reloaded.page.screenshot({ path: join(shots, 'restored.png') });
 
     // Switch to another project, then reopen this one from the recent projects.
     await reloaded.page.click('[data-testid=nav-project]');
-    await reloaded.page.fill('[data-testid=project-path]', join(work, 'other-project'));
+    await reloaded.page.fill('[data-testid=project-path]', join(app.work, 'other-project'));
     await reloaded.page.click('[data-testid=open-project]');
     await reloaded.page.waitForSelector(`[data-testid=header-project]:has-text("other-project")`);
     const recent = (await reloaded.page.locator('[data-testid=recent-project]').allTextContents()).map((s) => s.trim());
-    expect(recent.slice(0, 2)).toEqual([join(work, 'other-project'), projectDir]);
-    await reloaded.page.click(`[data-testid=recent-project]:text-is("${projectDir}")`);
-    await reloaded.page.waitForSelector(`[data-testid=project-dir]:text-is("${projectDir}")`);
+    expect(recent.slice(0, 2)).toEqual([join(app.work, 'other-project'), app.projectDir]);
+    await reloaded.page.click(`[data-testid=recent-project]:text-is("${app.projectDir}")`);
+    await reloaded.page.waitForSelector(`[data-testid=project-dir]:text-is("${app.projectDir}")`);
     // Showing the subset above made it the selection, which was saved before the switch.
     await expectRestored(reloaded.page, leftRows);
     expect(errors).toEqual([]);
@@ -237,12 +218,12 @@ describe('project session in Chromium', () => {
   });
 
   it('reports a corrupt session file naming it, and still opens the project', async () => {
-    const file = join(projectDir, 'session.json');
+    const file = join(app.projectDir, 'session.json');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.slice(0, good.length >> 1));
     try {
       const { page } = await newPage();
-      await page.goto(serve.url);
+      await page.goto(app.serve.url);
       await page.waitForSelector('[data-testid=project-dir]');
       const problem = await page.textContent('[data-testid=session-problem]');
       expect(problem).toContain(file);
@@ -260,11 +241,11 @@ describe('project session in Chromium', () => {
 
 describe('fine-tune label picker in Chromium', () => {
   it('lists the catalogue columns and starts a tiny binary fine-tune on the chosen column', async () => {
-    const run = join(projectDir, 'runs', 'finetune-binary-tiny');
+    const run = join(app.projectDir, 'runs', 'finetune-binary-tiny');
     rmSync(run, { recursive: true, force: true });
-    const catalogColumns = (await rpc<{ columns: { id: string; kind: string; group: string }[] }>('map.columns', {})).columns.filter((c) => c.group === 'catalog');
+    const catalogColumns = (await app.rpc<{ columns: { id: string; kind: string; group: string }[] }>('map.columns', {})).columns.filter((c) => c.group === 'catalog');
     const { page, errors } = await newPage();
-    await page.goto(serve.url);
+    await page.goto(app.serve.url);
     await page.waitForSelector('[data-testid=project-dir]');
     await page.click('[data-testid=nav-training]');
     await page.waitForSelector('[data-testid=runs-table]');

@@ -4,52 +4,37 @@
  * with its loss curve growing live and its held-out ROC AUC and confusion matrix shown; an age
  * fine-tune is cancelled part-way and resumed from its checkpoint to the end.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths';
 import { runPython } from '../helpers/python';
-import { ensureBuilt, launchChromium, startServe, type ServeProcess } from './app';
+import { demoProject, useBrowserApp } from './app';
 
-let browser: Browser;
-let serve: ServeProcess;
-let work: string;
-let projectDir: string;
 const shots = join(repoRoot(), 'test-results');
 
-beforeAll(async () => {
-  ensureBuilt();
-  work = mkdtempSync(join(tmpdir(), 'desa-e2e-train-'));
-  const demo = spawnSync(process.execPath, [join(repoRoot(), 'bin/desa.js'), 'demo', '--out', work, '--stars', '120', '--steps', '3', '--quarters', '2'], {
-    cwd: repoRoot(), encoding: 'utf8', timeout: 540_000,
-  });
-  if (demo.status !== 0) throw new Error(`desa demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
-  projectDir = join(work, 'project');
-  // The fine-tunes start fresh from the GUI (the demo's own 3-step fine-tunes are removed).
-  for (const run of ['finetune-binary-tiny', 'finetune-age-tiny']) rmSync(join(projectDir, 'runs', run), { recursive: true, force: true });
-  serve = await startServe(projectDir);
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+const app = useBrowserApp({
+  name: 'train',
+  shots: '.',
+  setupTimeoutMs: 600_000,
+  project(work) {
+    const projectDir = demoProject(work, { stars: 120, steps: 3, quarters: 2 });
+    // The fine-tunes start fresh from the GUI (the demo's own 3-step fine-tunes are removed).
+    for (const run of ['finetune-binary-tiny', 'finetune-age-tiny']) rmSync(join(projectDir, 'runs', run), { recursive: true, force: true });
+    return projectDir;
+  },
 });
 
-const readJson = (run: string, file: string) => JSON.parse(readFileSync(join(projectDir, 'runs', run, file), 'utf8'));
+const readJson = (run: string, file: string) => JSON.parse(readFileSync(join(app.projectDir, 'runs', run, file), 'utf8'));
 
 async function openTraining(): Promise<{ page: Page; consoleErrors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1900 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 1900 } });
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.goto(serve.url);
+  await page.goto(app.serve.url);
   await page.waitForSelector('[data-testid=project-dir]');
   await page.click('[data-testid=nav-training]');
   await page.waitForSelector('[data-testid=runs-table]');
@@ -93,7 +78,7 @@ describe('Training screen in Chromium', () => {
     expect(await lossPathPoints(page)).toBe(steps);
     expect(await page.getAttribute('[data-testid=loss-chart-total]', 'data-points')).toBe(String(steps));
     expect(await page.locator('[data-testid=loss-chart-validation] circle').count()).toBe(steps / 2);
-    const logged = readFileSync(join(projectDir, 'runs', 'finetune-binary-tiny', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const logged = readFileSync(join(app.projectDir, 'runs', 'finetune-binary-tiny', 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(logged).toHaveLength(steps);
 
     // The AUC shown is the pipeline's own (Mann–Whitney) figure and scikit-learn's on the held-out rows.
@@ -103,7 +88,7 @@ describe('Training screen in Chromium', () => {
 import json, sys
 from sklearn.metrics import roc_auc_score
 d = json.load(open(sys.argv[1]))
-print(roc_auc_score(d['labels'], d['scores']))`, [join(projectDir, 'runs', 'finetune-binary-tiny', 'heldout.json')]));
+print(roc_auc_score(d['labels'], d['scores']))`, [join(app.projectDir, 'runs', 'finetune-binary-tiny', 'heldout.json')]));
     const auc = await page.textContent('[data-testid=metric-auc]');
     expect(auc).toBe(metrics.rocAuc.toFixed(3));
     expect(auc).toBe(sklearnAuc.toFixed(3));
@@ -148,7 +133,7 @@ print(roc_auc_score(d['labels'], d['scores']))`, [join(projectDir, 'runs', 'fine
     expect(finished.stoppedBy).toBe('completed');
     expect(finished.resumedFrom).toBe(stopped.stepsDone);
     expect(await lossPathPoints(page)).toBe(steps);
-    const steplog = readFileSync(join(projectDir, 'runs', 'finetune-age-tiny', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    const steplog = readFileSync(join(app.projectDir, 'runs', 'finetune-age-tiny', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
     expect(steplog).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
 
     // Interval coverage as the pipeline computed it; one interval and one residual per held-out star.
