@@ -3,9 +3,8 @@
  * (what the ANN index, UMAP and classifiers consume), with the star ids in row order.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { ARRAYS_DIR, type ProjectStore } from '../store/index';
+import type { ProjectStore } from '../store/index';
 
 /** n vectors of `dim` float32 values, row i belonging to `starIds[i]` (rows sorted by star id). */
 export interface EmbeddingMatrix {
@@ -43,44 +42,14 @@ export function makeMatrix(name: string, starIds: string[], dim: number, data: F
 }
 
 /**
- * Loads every vector stored under `name` in one pass (one query for the record positions, then
- * sequential reads of arrays/embeddings.bin), rows ordered by star id. Per-star getEmbedding
- * calls would cost one query each, far too slow for a million stars.
+ * Loads every vector stored under `name` (the store's bulk reader: record positions as columns,
+ * then one read per run of adjacent records), rows ordered by star id, and checks its values.
+ * Per-star getEmbedding calls would cost one query each, far too slow for a million stars.
  * @throws Error naming the project when no vector has that name, or a record is truncated
  */
 export async function loadEmbeddingMatrix(store: ProjectStore, name: string): Promise<EmbeddingMatrix> {
-  // The store's only public handle is its writer connection: queue the read as a transaction so
-  // it never interleaves with (or sees half of) a batch being written.
-  const db = store.database;
-  const rows = await db.transaction(() =>
-    db.all<{ star_id: string; dim: number; array_file: string; array_offset: bigint | number; array_length: bigint | number }>(
-      'SELECT star_id, dim, array_file, array_offset, array_length FROM embeddings WHERE name = $1 ORDER BY star_id',
-      [name],
-    ),
-  );
-  if (rows.length === 0) throw new Error(`${store.dir}: no embeddings named '${name}'`);
-  const dim = rows[0].dim;
-  const data = new Float32Array(rows.length * dim);
-  const bytes = new Uint8Array(data.buffer);
-  const fds = new Map<string, number>();
-  try {
-    rows.forEach((r, i) => {
-      const length = Number(r.array_length);
-      if (r.dim !== dim || length !== dim * 4) {
-        throw new Error(`${store.dir}: embedding '${name}' of ${r.star_id} has ${length / 4} values, expected ${dim}`);
-      }
-      let fd = fds.get(r.array_file);
-      if (fd === undefined) {
-        fd = fs.openSync(path.join(store.dir, ARRAYS_DIR, r.array_file), 'r');
-        fds.set(r.array_file, fd);
-      }
-      const got = fs.readSync(fd, bytes, i * length, length, Number(r.array_offset));
-      if (got !== length) throw new Error(`${store.dir}: embedding '${name}' of ${r.star_id} is truncated in ${r.array_file}`);
-    });
-  } finally {
-    for (const fd of fds.values()) fs.closeSync(fd);
-  }
-  return makeMatrix(name, rows.map((r) => r.star_id), dim, data);
+  const { starIds, dim, data } = await store.embeddingRows(name);
+  return makeMatrix(name, starIds, dim, data);
 }
 
 /** A short content hash of a matrix (ids, shape and values): the key of every cache derived from it. */
