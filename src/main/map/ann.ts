@@ -63,6 +63,9 @@ export interface KnnResult {
 // its CommonJS entry works, so load that one.
 const usearch = createRequire(import.meta.url)('usearch') as typeof Usearch;
 
+/** Rows added to an HNSW index per native call (seconds of work at 10^6 rows). */
+const ADD_BLOCK_ROWS = 8192;
+
 const DEFAULTS = { threads: 0, exactBelow: 10_000, connectivity: 16, expansionAdd: 128, expansionSearch: 96, targetRecall: 0.95 };
 
 /**
@@ -187,7 +190,14 @@ export class AnnIndex {
     const index = AnnIndex.emptyIndex(matrix.dim, o);
     const keys = new BigUint64Array(n);
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
-    index.add(keys, matrix.data, o.threads);
+    // In blocks, in row order (the same graph as one call when single-threaded): a worker thread
+    // can only be terminated between native calls, and one call over 10^6 rows runs for minutes,
+    // which would hold up a server's shutdown until the build ended.
+    const dim = matrix.dim;
+    for (let from = 0; from < n; from += ADD_BLOCK_ROWS) {
+      const to = Math.min(n, from + ADD_BLOCK_ROWS);
+      index.add(keys.subarray(from, to), matrix.data.subarray(from * dim, to * dim), o.threads);
+    }
     if (o.threads !== 0) return new AnnIndex(matrix, AnnIndex.withSearchThreads(index, matrix.dim, o), o.expansionSearch);
     return new AnnIndex(matrix, index, o.expansionSearch);
   }
