@@ -8,7 +8,8 @@
  * both. Throughput is reported per wall-clock second and per CPU second of the process (user + system),
  * which is far less sensitive to other processes on a shared machine. Both sides use one BLAS thread.
  * Writes bench/results/train-speed.json. Run alone: `npm run bench train-speed`.
- * Env: BENCH_MODELS (comma list), BENCH_STEPS, BENCH_EMBED_STEPS, BENCH_ROUNDS, BENCH_BATCH, BENCH_BACKENDS.
+ * Env: BENCH_MODELS (comma list), BENCH_STEPS, BENCH_EMBED_STEPS, BENCH_ROUNDS, BENCH_BATCH, BENCH_BACKENDS,
+ * BENCH_TORCH_THREADS (PyTorch's threads, default 1).
  * BLAS: both sides see the same OPENBLAS_CORETYPE (the PyTorch child inherits this process's environment, including a
  * core chosen by DESA_OPENBLAS_CORETYPE); the JSON records it, and whether our own AVX-512 GEMM ran (DESA_NATIVE_GEMM).
  */
@@ -27,6 +28,8 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 32);
 const STEPS = Number(process.env.BENCH_STEPS ?? 4);
 const EMBED_STEPS = Number(process.env.BENCH_EMBED_STEPS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** PyTorch's intra-op threads: 1 (its best per CPU-second) or 2 (its best wall clock on two cores). */
+const TORCH_THREADS = String(Number(process.env.BENCH_TORCH_THREADS ?? 1));
 const REFERENCE_LENGTH = 4096;
 
 interface Throughput { perSec: number; perCpuSec: number }
@@ -54,7 +57,7 @@ function desaRound(size: 'tiny' | 'small') {
   m.embed();
   const embed = timed(m.embed, EMBED_STEPS, BATCH);
   m.dispose();
-  const t = python('desa_spectra.py', [JSON.stringify(m.config), String(BATCH), String(STEPS), String(EMBED_STEPS), '1']);
+  const t = python('desa_spectra.py', [JSON.stringify(m.config), String(BATCH), String(STEPS), String(EMBED_STEPS), TORCH_THREADS]);
   if (t.params !== m.params) throw new Error(`desa-${size}: tfjs has ${m.params} parameters, the PyTorch twin ${t.params}`);
   return {
     params: m.params,
@@ -74,7 +77,7 @@ function referenceRound() {
   model.dispose();
   x.dispose();
   y.dispose();
-  const t = python('reference_model.py', [String(BATCH), String(STEPS), String(REFERENCE_LENGTH), '1']);
+  const t = python('reference_model.py', [String(BATCH), String(STEPS), String(REFERENCE_LENGTH), TORCH_THREADS]);
   if (t.params !== model.params) throw new Error(`reference: tfjs has ${model.params} parameters, the PyTorch twin ${t.params}`);
   return {
     params: model.params,
