@@ -7,7 +7,9 @@
  *   its predicted-class column equals the true blob of every star, and its probability column
  *   colours the map: in the screenshot, blob A's points are drawn in the colour bar's top colour
  *   and blob B's in its bottom colour (pixels read by PIL);
- * - a Gaussian mixture trained the same way also classifies every star correctly.
+ * - a Gaussian mixture trained the same way also classifies every star correctly;
+ * - selecting by value filters on the new columns: P(blob a) ≥ 0.5 selects blob A, the GMM's class
+ *   'blob b' selects blob B, and within the blob-A selection selects nothing.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -149,6 +151,27 @@ print(json.dumps([im.getpixel((int(round(x)), int(round(y)))) for x, y in json.l
     expect(gmm.resultText).toMatch(/Gaussian mixture \(2 per class, diag, reg 0\.001\): \d+-fold accuracy 100\.0%/);
     expect(gmm.codes).toEqual(truth);
     await page.screenshot({ path: join(shots, 'classified-gmm.png') });
+
+    // Filter on the new columns: a probability range, then a predicted class (alone and within the selection).
+    const selected = async (want: number[]) => {
+      await page.waitForFunction((count) => document.querySelector('[data-testid=selection-count]')?.textContent?.includes(`${count} of ${160} stars`), want.length);
+      if (want.length) expect(await page.textContent('[data-testid=selection-table] tbody tr:first-child')).toContain(ids[want[0]]);
+    };
+    await page.selectOption('[data-testid=filter-column]', 'derived:svm:p_blob_a');
+    await page.fill('[data-testid=filter-min]', '0.5');
+    await page.click('[data-testid=filter-apply]');
+    const likelyA = svm.pA.flatMap((p, i) => (p >= 0.5 ? [i] : []));
+    expect(likelyA).toEqual(a);
+    await selected(likelyA);
+    await page.selectOption('[data-testid=filter-column]', 'derived:gmm');
+    await page.waitForSelector('[data-testid=filter-categories] option[value="blob b"]', { state: 'attached' });
+    await page.selectOption('[data-testid=filter-categories]', ['blob b']);
+    await page.check('[data-testid=filter-within]');
+    await page.click('[data-testid=filter-apply]');
+    await selected([]);
+    await page.uncheck('[data-testid=filter-within]');
+    await page.click('[data-testid=filter-apply]');
+    await selected(b);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });

@@ -291,6 +291,24 @@ export function selectLasso(x: Float32Array, y: Float32Array, polygon: ArrayLike
   return out.slice(0, m);
 }
 
+/** Rows whose value lies in [min, max] (edges included; NaN never selected; ±Infinity bounds leave a side open). */
+export function selectByRange(values: ArrayLike<number>, min: number, max: number): Uint32Array {
+  const lo = Math.min(min, max), hi = Math.max(min, max);
+  const out = new Uint32Array(values.length);
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] >= lo && values[i] <= hi) out[m++] = i;
+  return out.slice(0, m);
+}
+
+/** Rows whose category code is one of `codes` (a missing value, code -1, only when asked for). */
+export function selectByCategory(rowCodes: ArrayLike<number>, codes: readonly number[]): Uint32Array {
+  const wanted = new Set(codes);
+  const out = new Uint32Array(rowCodes.length);
+  let m = 0;
+  for (let i = 0; i < rowCodes.length; i++) if (wanted.has(rowCodes[i])) out[m++] = i;
+  return out.slice(0, m);
+}
+
 /** Rows of `ids` sorted and deduplicated, as a selection. @throws Error on a negative or fractional id */
 export function toSelection(ids: ArrayLike<number>): Uint32Array {
   for (let i = 0; i < ids.length; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { difference, intersection, NamedSubsets, PointGrid, pointInPolygon, selectLasso, selectRectangle, toSelection, union } from '../../../src/main/map/select';
+import { difference, intersection, NamedSubsets, PointGrid, pointInPolygon, selectByCategory, selectByRange, selectLasso, selectRectangle, toSelection, union } from '../../../src/main/map/select';
 import { mulberry32 } from '../../../src/main/map/random';
 
 // A 200 × 200 lattice of cell centres (i + 0.5, j + 0.5) / 10 over [0, 20]²: no point lies on the
@@ -124,6 +124,26 @@ describe('lasso selection on a point grid (built once per layout)', () => {
 
   it('refuses columns of another layout', () => {
     expect(() => selectLasso(x, y, cases[0][1], grid)).toThrow(/built for 60000 points, got 40000/);
+  });
+});
+
+describe('selection by a column (filter)', () => {
+  it('selects the rows of a value range, edges included, never NaN; an infinite bound leaves that side open', () => {
+    const values = Float64Array.from([0.2, NaN, 0.5, 0.9, -1, 0.5000001, Infinity, 0.7]);
+    // Expected sets written out from the definition min ≤ v ≤ max.
+    expect(Array.from(selectByRange(values, 0.5, 0.9))).toEqual([2, 3, 5, 7]);
+    expect(Array.from(selectByRange(values, 0.9, 0.5))).toEqual([2, 3, 5, 7]);
+    expect(Array.from(selectByRange(values, 0.5, Infinity))).toEqual([2, 3, 5, 6, 7]);
+    expect(Array.from(selectByRange(values, -Infinity, 0.2))).toEqual([0, 4]);
+    expect(Array.from(selectByRange(values, 2, 3))).toEqual([]);
+  });
+
+  it('selects the rows of chosen categories; missing values (-1) only when asked for', () => {
+    const codes = Int32Array.from([0, 2, -1, 1, 2, 0, -1]);
+    expect(Array.from(selectByCategory(codes, [2]))).toEqual([1, 4]);
+    expect(Array.from(selectByCategory(codes, [0, 1]))).toEqual([0, 3, 5]);
+    expect(Array.from(selectByCategory(codes, [-1]))).toEqual([2, 6]);
+    expect(Array.from(selectByCategory(codes, []))).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import type { JobDoneEvent, MapClassifierSettings, MapClassifyResult, MapColumnInfo, MapEmbeddingInfo, MapExportFormat, MapNeighbour, StarDetail, Jsonified, Result } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/jobs';
-import { NamedSubsets, type SubsetOperation } from '../../../main/map/select';
+import { intersection, NamedSubsets, selectByCategory, selectByRange, type SubsetOperation } from '../../../main/map/select';
 import type { DesaClient } from '../../client/index';
 import type { ColumnData } from '../../map/colour';
 import { emptyMapSession, type ColourScale, type MapSession, type SavedSession, type SavedView } from '../../../shared/session';
@@ -358,6 +358,27 @@ export class MapState {
       this.subsets.combine(op, a, b, into);
       this.subsetList = this.subsets.list();
       this.setSelection(this.subsets.get(into));
+    });
+  }
+
+  /**
+   * Selects the stars whose `column` passes a filter: a value range of a numeric column, or chosen
+   * categories of a categorical one (e.g. a classifier's probability ≥ 0.9, or its predicted class);
+   * `within` keeps only stars already selected.
+   */
+  filterBy(column: string, filter: { min: number; max: number } | { categories: string[] }, within: boolean): void {
+    this.run('filtering', async () => {
+      const data = await this.columnData(column);
+      let rows: Uint32Array;
+      if ('categories' in filter) {
+        if (data.kind !== 'categorical') throw new Error(`${data.label} is numeric: give a value range`);
+        rows = selectByCategory(data.codes, filter.categories.map((c) => data.categories.indexOf(c)).filter((code) => code >= 0));
+      } else {
+        if (data.kind !== 'numeric') throw new Error(`${data.label} is categorical: choose categories`);
+        if (Number.isNaN(filter.min) || Number.isNaN(filter.max)) throw new Error(`give both ends of the ${data.label} range (use -Infinity / Infinity for an open end)`);
+        rows = selectByRange(data.values, filter.min, filter.max);
+      }
+      this.setSelection(within && this.selection ? intersection(this.selection, rows) : rows);
     });
   }
 
