@@ -38,7 +38,7 @@ function nodeBuiltinSeam(importers: Set<string>): Plugin {
       const name = id.slice(STUB.length);
       return `const fail = () => { throw new Error('${name} is not available in the browser'); };
 export default new Proxy({}, { get: () => fail });
-export const createRequire = fail, existsSync = fail, fileURLToPath = fail;`;
+export const createRequire = fail, existsSync = fail, readFileSync = fail, fileURLToPath = fail;`;
     },
   };
 }
